@@ -1,0 +1,289 @@
+"""Assembling a Dataset from files: read, validate, apply rules across files, account for every row.
+
+Sources are files on disk, folders of them, or (name, bytes) pairs from an upload. The bundled systems
+lookup always forms the base; a user's systems file adds to it or overrides it row by row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.contract import CONTROL_TOTALS, KINDS, KINDS_BY_NAME, SYSTEMS, Kind
+from analysis.model import Dataset, FileReport
+from analysis.reading import FileError, RawTable, read_bytes
+from analysis.validation import PROBLEM_COLUMNS, RULE_MESSAGES, cross_row_rules, validate_rows
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file: its display path, its file name and its bytes."""
+
+    path: str
+    name: str
+    data: bytes
+
+
+def collect_sources(paths: Iterable[str | Path]) -> tuple[list[Source], list[FileReport]]:
+    """Expand files and folders (their *.csv files, sorted) into sources; unreadable paths become reports."""
+    sources: list[Source] = []
+    errors: list[FileReport] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in {".csv", ".txt", ".tsv"}
+            )
+            if not files:
+                errors.append(_error_report(str(path), "The folder holds no .csv files."))
+            for file in files:
+                sources.append(_source(file, errors))
+        elif path.is_file():
+            sources.append(_source(path, errors))
+        else:
+            errors.append(_error_report(str(path), "No such file or folder."))
+    return [s for s in sources if s is not None], errors
+
+
+def _source(path: Path, errors: list[FileReport]) -> Source | None:
+    try:
+        return Source(str(path), path.name, path.read_bytes())
+    except OSError as exc:
+        errors.append(_error_report(str(path), f"The file could not be opened: {exc.strerror or exc}."))
+        return None
+
+
+def _error_report(path: str, message: str, sha256: str = "") -> FileReport:
+    return FileReport(path=path, name=Path(path).name, kind=None, sha256=sha256, error=message)
+
+
+def load_paths(paths: Sequence[str | Path]) -> Dataset:
+    """Load files and folders from disk into a validated Dataset."""
+    sources, errors = collect_sources(paths)
+    return load_sources(sources, extra_reports=errors)
+
+
+def load_bundled() -> Dataset:
+    """The illustrative data set shipped in data/."""
+    return load_paths([BUNDLED_DIR])
+
+
+def bundled_hashes() -> set[str]:
+    """sha256 of every bundled data file, to tell when a dataset is (partly) the illustrative sample."""
+    return {hashlib.sha256(p.read_bytes()).hexdigest() for p in BUNDLED_DIR.glob("*.csv")}
+
+
+def _base_systems() -> pd.DataFrame:
+    path = BUNDLED_DIR / SYSTEMS.file_name
+    if not path.exists():
+        return pd.DataFrame(columns=list(SYSTEMS.names))
+    raw = read_bytes(path.read_bytes(), path.name)
+    typed, problems = validate_rows(raw)
+    bad = set(problems["line"])
+    return typed[~typed.index.isin(bad)].reset_index(drop=True)
+
+
+def load_sources(sources: Sequence[Source], extra_reports: Sequence[FileReport] = ()) -> Dataset:
+    """Read and validate every source; every data row ends valid or quarantined with its reasons."""
+    reports: list[FileReport] = list(extra_reports)
+    tables: list[tuple[FileReport, RawTable, pd.DataFrame, pd.DataFrame]] = []
+    for source in sources:
+        sha256 = hashlib.sha256(source.data).hexdigest()
+        try:
+            raw = read_bytes(source.data, source.name)
+        except FileError as exc:
+            reports.append(_error_report(source.path, str(exc), sha256))
+            continue
+        report = FileReport(
+            path=source.path,
+            name=source.name,
+            kind=raw.kind.name,
+            sha256=sha256,
+            rows=raw.rows,
+            encoding=raw.encoding,
+            delimiter=raw.delimiter,
+            ignored_columns=raw.ignored_columns,
+            blank_lines=raw.blank_lines,
+        )
+        typed, problems = validate_rows(raw)
+        problems["file"] = source.path
+        tables.append((report, raw, typed, problems))
+        reports.append(report)
+
+    systems = _merge_systems(tables)
+    known = set(systems["system_code"].dropna()) | set(systems["ods_code"].dropna())
+    cross_problems = []
+    for kind in KINDS:
+        of_kind = [t for t in tables if t[1].kind is kind]
+        if of_kind:
+            cross_problems.append(_cross_file_rules(kind, of_kind, None if kind is SYSTEMS else known))
+    all_problems = (
+        pd.concat([t[3] for t in tables] + cross_problems, ignore_index=True)
+        if tables
+        else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    )
+    all_problems = _sorted_problems(all_problems)
+
+    frames: dict[str, list[pd.DataFrame]] = {kind.name: [] for kind in KINDS}
+    quarantined: list[pd.DataFrame] = []
+    for report, raw, typed, _ in tables:
+        bad_lines = set(all_problems.loc[all_problems["file"] == report.path, "line"])
+        is_bad = typed.index.isin(bad_lines)
+        report.quarantined = int(is_bad.sum())
+        report.valid = report.rows - report.quarantined
+        good = typed[~is_bad].copy()
+        good["source_file"] = report.path
+        good["line"] = good.index.to_numpy()
+        frames[raw.kind.name].append(good.reset_index(drop=True))
+        if is_bad.any():
+            quarantined.append(_quarantine_rows(report.path, raw, is_bad, all_problems))
+
+    control_totals = _concat(frames[CONTROL_TOTALS.name], CONTROL_TOTALS)
+    control_totals = _resolve_ods_system_codes(control_totals, systems)
+    file_hashes = sorted(r.sha256 for r in reports if r.sha256)
+    bundled = bundled_hashes()
+    return Dataset(
+        control_totals=_finish_control_totals(control_totals),
+        systems=systems,
+        progress_ratings=_resolve_ods_system_codes(
+            _concat(frames["progress_ratings"], KINDS_BY_NAME["progress_ratings"]), systems
+        ),
+        system_control_totals=_resolve_ods_system_codes(
+            _concat(frames["system_control_totals"], KINDS_BY_NAME["system_control_totals"]), systems
+        ),
+        problems=all_problems,
+        quarantine=pd.concat(quarantined, ignore_index=True) if quarantined else pd.DataFrame(),
+        files=reports,
+        cross_checks=_cross_check_summary(all_problems, tables),
+        is_sample=any(r.sha256 in bundled and r.kind == CONTROL_TOTALS.name for r in reports),
+        content_hash=hashlib.sha256("".join(file_hashes).encode()).hexdigest(),
+    )
+
+
+def _merge_systems(tables: list[tuple[FileReport, RawTable, pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:
+    """Bundled lookup first, then users' rows (valid by row rules) override it code by code."""
+    users = [
+        typed[~typed.index.isin(set(problems["line"]))]
+        for _, raw, typed, problems in tables
+        if raw.kind is SYSTEMS
+    ]
+    merged = pd.concat([_base_systems(), *users], ignore_index=True)
+    merged = merged.drop_duplicates("system_code", keep="last").reset_index(drop=True)
+    return merged[list(SYSTEMS.names)]
+
+
+def _cross_file_rules(
+    kind: Kind, tables: list[tuple[FileReport, RawTable, pd.DataFrame, pd.DataFrame]], known: set[str] | None
+) -> pd.DataFrame:
+    union = pd.concat(
+        [typed.assign(_file=report.path, _line=typed.index.to_numpy()) for report, _, typed, _ in tables],
+        ignore_index=True,
+    )
+    failures = cross_row_rules(kind, union, known)
+    if failures.empty:
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    rows = union.loc[failures["index"].to_numpy()]
+    raws = {report.path: raw.frame for report, raw, _, _ in tables}
+    values = [
+        _raw_value(raws[file], line, column)
+        for file, line, column in zip(rows["_file"], rows["_line"], failures["column"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "file": rows["_file"].to_numpy(),
+            "line": rows["_line"].to_numpy().astype("int64"),
+            "column": failures["column"].to_numpy(),
+            "rule": failures["rule"].to_numpy(),
+            "value": values,
+            "message": failures["rule"].map(RULE_MESSAGES).to_numpy(),
+        }
+    )
+
+
+def _raw_value(frame: pd.DataFrame, line: int, column: str) -> str:
+    value = frame.at[line, column] if column in frame.columns else None
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def _sorted_problems(problems: pd.DataFrame) -> pd.DataFrame:
+    if problems.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "line" else "str") for c in PROBLEM_COLUMNS})
+    problems = problems[PROBLEM_COLUMNS].astype({"line": "int64"})
+    return problems.sort_values(["file", "line", "column", "rule"], kind="stable").reset_index(drop=True)
+
+
+def _quarantine_rows(path: str, raw: RawTable, is_bad, problems: pd.DataFrame) -> pd.DataFrame:
+    """The quarantined rows as the file had them, with file, line and every reason."""
+    rows = raw.frame[is_bad]
+    mine = problems[problems["file"] == path]
+    reasons = (mine["column"] + ": " + mine["rule"]).groupby(mine["line"]).agg("; ".join).rename("reasons")
+    out = rows.copy()
+    out.insert(0, "line", out.index.to_numpy())
+    out.insert(0, "file", path)
+    out.insert(0, "kind", raw.kind.name)
+    out["reasons"] = reasons.reindex(out.index).to_numpy()
+    return out.reset_index(drop=True)
+
+
+def _concat(frames: list[pd.DataFrame], kind: Kind) -> pd.DataFrame:
+    if frames:
+        return pd.concat(frames, ignore_index=True)
+    return pd.DataFrame(columns=[*kind.names, "source_file", "line"])
+
+
+def _resolve_ods_system_codes(frame: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
+    """Rows keyed by an ODS Q code take the lookup's system code, so one system is never counted twice.
+
+    Where several lookup rows share an ODS code (a footprint recoded but keeping its Q code), the current
+    one (without a successor) is taken.
+    """
+    if frame.empty or "system_code" not in frame.columns:
+        return frame
+    with_ods = systems.dropna(subset=["ods_code"]).sort_values(
+        "successor_code", key=lambda s: s.notna(), kind="stable"
+    )
+    ods_to_code = with_ods.drop_duplicates("ods_code").set_index("ods_code")["system_code"]
+    is_ods = frame["system_code"].isin(ods_to_code.index) & ~frame["system_code"].isin(systems["system_code"])
+    if is_ods.any():
+        frame = frame.copy()
+        frame.loc[is_ods, "system_code"] = frame.loc[is_ods, "system_code"].map(ods_to_code)
+    return frame
+
+
+def _finish_control_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    frame = frame.astype({"month": "int64", "line": "int64"})
+    return frame.sort_values(
+        ["financial_year", "system_code", "org_code", "month"], kind="stable"
+    ).reset_index(drop=True)
+
+
+_CROSS_CHECKS = (
+    ("duplicate_key", "Keys are unique across all files (a key twice holds back every copy)"),
+    ("org_in_two_systems", "Each organisation sits in one system per financial year"),
+    ("control_total_varies", "Each organisation's control total is the same in every month of a year"),
+    ("unknown_system", "Every system code is known to the systems lookup"),
+)
+
+
+def _cross_check_summary(problems: pd.DataFrame, tables: list) -> list[dict]:
+    """The checks across rows and files, with how many rows each held back."""
+    summary = []
+    for rule, description in _CROSS_CHECKS:
+        hit = problems[problems["rule"] == rule]
+        summary.append(
+            {
+                "check": rule,
+                "description": description,
+                "status": "failed" if len(hit) else "passed",
+                "rows": len(hit.drop_duplicates(["file", "line"])),
+            }
+        )
+    return summary

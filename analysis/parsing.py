@@ -1,0 +1,151 @@
+"""Vectorised parsers from raw strings to typed values, in the forms the data contract accepts.
+
+Each parser takes a string Series (NA = blank cell) and returns typed values, NA where the cell is blank
+or cannot be parsed. Validation compares the two to tell "missing" from "not parseable".
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from analysis.contract import ORG_TYPES, RATINGS
+
+NOT_GIVEN = frozenset({"-", "–", "—", "n/a", "na", "n.a.", "null", "none", "nan", ".."})
+"""Cells that mean "not given" in money and optional columns (compared lower-case)."""
+
+_MONEY_RE = re.compile(
+    r"^(?P<sign>[-−])?£?(?P<open>\()?(?P<sign2>[-−])?£?"
+    r"(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<close>\))?$"
+)
+_YEAR_RE = re.compile(r"^(?:fy)?\s*(?P<first>\d{4})\s*[/\-–]\s*(?P<second>\d{2}|\d{4})$", re.IGNORECASE)
+_MONTH_RE = re.compile(r"^(?:m|month|mth|period|p)?\s*0*(?P<number>\d{1,2})$", re.IGNORECASE)
+_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UK_DATE_RE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+
+_ORG_TYPE_ALIASES = {
+    "acute trust": "acute",
+    "acute provider": "acute",
+    "acute ft": "acute",
+    "mental health trust": "mental health",
+    "mental health provider": "mental health",
+    "mh": "mental health",
+    "mental health and community": "mental health",
+    "community trust": "community",
+    "community provider": "community",
+    "community services": "community",
+    "ambulance trust": "ambulance",
+    "ambulance service": "ambulance",
+    "specialist trust": "specialist",
+    "specialist provider": "specialist",
+    "clinical commissioning group": "ccg",
+    "ccgs": "ccg",
+    "commissioner": "ccg",
+}
+_TRUE = frozenset({"y", "yes", "true", "1", "t"})
+_FALSE = frozenset({"n", "no", "false", "0", "f"})
+
+
+def not_given(values: pd.Series) -> pd.Series:
+    """True where a cell is blank or one of the "not given" tokens (`-`, `n/a`, `NA`, ...)."""
+    return values.isna() | values.str.lower().isin(NOT_GIVEN)
+
+
+def parse_money(values: pd.Series) -> pd.Series:
+    """Money in £000: `1,234`, `£1,234`, `(1,234)` = -1234, `-1,234`, `−1234`; NA if blank or unparseable."""
+    present = values.where(~not_given(values))
+    direct = pd.to_numeric(present, errors="coerce")
+    needs_pattern = present.notna() & direct.isna()
+    if not needs_pattern.any():
+        return direct.astype("float64")
+    compact = present[needs_pattern].str.replace(r"\s+", "", regex=True)
+    parts = compact.str.extract(_MONEY_RE)
+    number = pd.to_numeric(parts["number"].str.replace(",", "", regex=False), errors="coerce")
+    balanced = parts["open"].isna() == parts["close"].isna()
+    negative = parts["sign"].notna() | parts["sign2"].notna() | parts["open"].notna()
+    double_sign = parts["sign"].notna() & parts["sign2"].notna()
+    parsed = number.where(balanced & ~double_sign)
+    parsed = parsed.where(~negative, -parsed)
+    result = direct.astype("float64").copy()
+    result[needs_pattern] = parsed.astype("float64")
+    return result
+
+
+def parse_year(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Financial year as `2018/19` from `2018/19`, `2018-19`, `2018/2019`, `FY2018/19`.
+
+    Returns (years, follows): follows is False where the second year is not the first plus one.
+    """
+    parts = values.str.strip().str.extract(_YEAR_RE)
+    first = pd.to_numeric(parts["first"], errors="coerce")
+    second_text = parts["second"]
+    second = pd.to_numeric(second_text, errors="coerce")
+    expected = np.where(second_text.str.len() == 2, (first + 1) % 100, first + 1)
+    follows = (second == expected) | second.isna()
+    label = (
+        first.astype("Int64").astype("str")
+        + "/"
+        + ((first + 1) % 100).astype("Int64").astype("str").str.zfill(2)
+    )
+    years = label.where(first.notna() & follows)
+    return years.astype("str"), follows.fillna(True).astype(bool)
+
+
+def parse_month(values: pd.Series) -> pd.Series:
+    """Month of the financial year from `6`, `06`, `M06`, `M6`, `Month 6`; range is checked later."""
+    digits = pd.to_numeric(values, errors="coerce")
+    whole = digits.where(digits == digits.round())
+    needs_pattern = values.notna() & whole.isna()
+    if needs_pattern.any():
+        extracted = values[needs_pattern].str.strip().str.extract(_MONTH_RE)["number"]
+        whole = whole.copy()
+        whole[needs_pattern] = pd.to_numeric(extracted, errors="coerce")
+    return whole.astype("Float64").astype("Int64")
+
+
+def parse_code(values: pd.Series) -> pd.Series:
+    """Codes are upper-cased with spaces removed; format is checked later."""
+    return values.str.replace(r"\s+", "", regex=True).str.upper()
+
+
+def parse_name(values: pd.Series) -> pd.Series:
+    """Names trimmed with runs of spaces (non-breaking ones included) folded to one."""
+    return values.str.replace(r"[\s\u00a0]+", " ", regex=True).str.strip()
+
+
+def parse_org_type(values: pd.Series) -> pd.Series:
+    """Organisation type folded to the contract's list (`Acute Trust` → `acute`); NA when unknown."""
+    folded = values.str.lower().str.replace(r"[\s_]+", " ", regex=True).str.strip()
+    folded = folded.replace(_ORG_TYPE_ALIASES)
+    folded = folded.str.removeprefix("nhs ").str.removesuffix(" nhs foundation trust")
+    folded = folded.replace(_ORG_TYPE_ALIASES)
+    return folded.where(folded.isin(ORG_TYPES))
+
+
+def parse_bool(values: pd.Series) -> pd.Series:
+    """Y/N, Yes/No, True/False, 1/0 (any case) as a nullable boolean; NA when blank or not one of these."""
+    folded = values.str.strip().str.lower()
+    result = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    result[folded.isin(_TRUE)] = True
+    result[folded.isin(_FALSE)] = False
+    return result
+
+
+def parse_date(values: pd.Series) -> pd.Series:
+    """ISO `2017-07-21` or UK day-first `21/07/2017`; NaT when blank or not a real date."""
+    text = values.str.strip()
+    iso = pd.to_datetime(text.where(text.str.match(_ISO_DATE_RE)), format="%Y-%m-%d", errors="coerce")
+    uk = pd.to_datetime(text.where(text.str.match(_UK_DATE_RE)), format="%d/%m/%Y", errors="coerce")
+    return iso.fillna(uk)
+
+
+def parse_rating(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Overall rating by name (any case) or category number 1-4 → (canonical name, category)."""
+    folded = values.str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
+    by_name = {name.lower(): position + 1 for position, name in enumerate(RATINGS)}
+    by_number = {str(position + 1): position + 1 for position in range(len(RATINGS))}
+    category = folded.map({**by_name, **by_number}).astype("Int64")
+    names = category.map(lambda c: RATINGS[c - 1] if pd.notna(c) else pd.NA).astype("str")
+    return names, category

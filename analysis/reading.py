@@ -1,0 +1,329 @@
+"""Reading extracts: bytes in, a table of raw strings with canonical names and physical line numbers out.
+
+This step understands the messy forms real extracts come in (encodings, delimiters, renamed headers with
+units, quoted fields) and decides what kind of extract a file is from its header row alone. It does not
+judge values: that is validation's job. A file it cannot read at all gets a `FileError` that says what is
+wrong and what header was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.contract import KINDS, Kind
+
+DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+HEADER_SEARCH_LINES = 10
+"""Lines scanned for a header, so a title row or two above it (as Excel reports have) does not defeat us."""
+
+_UNIT_PATTERNS = (
+    r"\(\s*£\s*'?000s?\s*\)",
+    r"£\s*'?000s?",
+    r"\(\s*£\s*k\s*\)",
+    r"£\s*k\b",
+    r"\(\s*£\s*\)",
+    r"\bgbp\s*'?000s?\b",
+    r"\bin\s+£?\s*thousands\b",
+    r"\(\s*thousands\s*\)",
+)
+_UNIT_RE = re.compile("|".join(_UNIT_PATTERNS), re.IGNORECASE)
+_MILLIONS_RE = re.compile(r"£\s*m\b|£\s*mn\b|£\s*million|\(\s*m\s*\)", re.IGNORECASE)
+
+
+class FileError(Exception):
+    """A file that cannot be read as an extract at all; the message says what to do."""
+
+
+@dataclass
+class RawTable:
+    """One file read into strings: canonical column names, index = physical line number (header = 1)."""
+
+    name: str
+    sha256: str
+    kind: Kind
+    frame: pd.DataFrame
+    header_line: int
+    delimiter: str
+    encoding: str
+    ignored_columns: list[str] = field(default_factory=list)
+    field_count_lines: dict[int, int] = field(default_factory=dict)
+    """Lines whose number of fields differs from the header's: line → fields seen."""
+    blank_lines: int = 0
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+
+def normalise_header(text: str) -> str:
+    """Fold a header cell to a comparable form: case, spaces, units and punctuation removed."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
+    text = _UNIT_RE.sub(" ", text)
+    text = text.lower().replace("£", " ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+def _alias_map(kind: Kind) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for column in kind.columns:
+        for alias in (column.name, *column.aliases):
+            mapping.setdefault(normalise_header(alias), column.name)
+    return mapping
+
+
+_ALIASES: dict[str, dict[str, str]] = {kind.name: _alias_map(kind) for kind in KINDS}
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode file bytes, returning (text, encoding name). UTF-8 (with or without BOM) or Windows-1252."""
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        return data.decode("utf-16"), "utf-16"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Windows-1252 leaves five bytes undefined; Latin-1 maps them, so nothing is lost or replaced.
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _check_is_text(data: bytes) -> None:
+    if not data.strip():
+        raise FileError("The file is empty. Expected a CSV file with a header row.")
+    head = data[:4096]
+    if head.startswith(b"PK\x03\x04"):
+        raise FileError(
+            "This is an Excel workbook or other zip file, not a CSV. In Excel use File > Save As > "
+            "CSV UTF-8 (comma delimited), then load the .csv file."
+        )
+    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
+        raise FileError("The file looks binary (it contains NUL bytes), not a CSV text file.")
+
+
+def _split_header(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _score(fields: list[str], kind: Kind) -> tuple[float, int, dict[int, str]]:
+    """How well header fields match a kind: (share of required columns, required matched, position→name)."""
+    aliases = _ALIASES[kind.name]
+    mapped: dict[int, str] = {}
+    for position, cell in enumerate(fields):
+        name = aliases.get(normalise_header(cell))
+        if name is not None:
+            mapped[position] = name
+    found = set(mapped.values())
+    matched = sum(1 for name in kind.required if name in found)
+    return matched / len(kind.required), matched, mapped
+
+
+@dataclass
+class _Header:
+    line_index: int
+    delimiter: str
+    fields: list[str]
+    kind: Kind
+    mapped: dict[int, str]
+    share: float
+
+
+def _find_header(lines: list[str]) -> _Header | None:
+    best: _Header | None = None
+    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
+        if not line.strip():
+            continue
+        for delimiter in DELIMITERS:
+            if delimiter not in line and delimiter != ",":
+                continue
+            fields = _split_header(line, delimiter)
+            for kind in KINDS:
+                share, matched, mapped = _score(fields, kind)
+                if matched < 2:
+                    continue
+                candidate = _Header(index, delimiter, fields, kind, mapped, share)
+                if best is None or (share, matched, -index) > (
+                    best.share,
+                    sum(1 for n in best.kind.required if n in best.mapped.values()),
+                    -best.line_index,
+                ):
+                    best = candidate
+        if best is not None and best.share == 1.0:
+            break
+    return best
+
+
+def _expected_headers() -> str:
+    return "; ".join(f"{kind.title.lower()}: {kind.expected_header()}" for kind in KINDS)
+
+
+def _check_header(header: _Header) -> None:
+    kind = header.kind
+    found = set(header.mapped.values())
+    missing = [name for name in kind.required if name not in found]
+    if missing:
+        raise FileError(
+            f"Looks like a {kind.title.lower()} extract, but the required column(s) "
+            f"{', '.join(missing)} are missing. Expected header: {kind.expected_header()}"
+        )
+    by_name: dict[str, list[int]] = {}
+    for position, name in header.mapped.items():
+        by_name.setdefault(name, []).append(position)
+    for name, positions in by_name.items():
+        if len(positions) > 1:
+            cells = " and ".join(f"column {p + 1} ('{header.fields[p].strip()}')" for p in positions)
+            raise FileError(f"{cells} both mean {name}: keep one of them and load the file again.")
+    for position, name in header.mapped.items():
+        cell = header.fields[position]
+        if _MILLIONS_RE.search(cell) and name in _MONEY_COLUMNS:
+            raise FileError(
+                f"Column {position + 1} ('{cell.strip()}') is in £m, but extracts must be in £000: "
+                "convert the values to thousands of pounds."
+            )
+
+
+_MONEY_COLUMNS = {
+    "plan_income",
+    "actual_income",
+    "plan_expenditure",
+    "actual_expenditure",
+    "control_total",
+    "forecast_outturn",
+}
+
+
+def read_bytes(data: bytes, name: str) -> RawTable:
+    """Read one extract's bytes into a RawTable, or raise FileError saying what is wrong."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    _check_is_text(data)
+    text, encoding = decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    header = _find_header(lines)
+    if header is None:
+        raise FileError(
+            f"No recognisable header row in the first lines. Expected one of: {_expected_headers()}"
+        )
+    _check_header(header)
+    body_lines = lines[header.line_index + 1 :]
+    first_line_number = header.line_index + 2
+    n_fields = len(header.fields)
+    if '"' in text:
+        frame, field_counts = _tokenise_quoted(body_lines, header.delimiter, n_fields, first_line_number)
+    else:
+        frame, field_counts = _tokenise_plain(body_lines, header.delimiter, n_fields, first_line_number)
+    frame = frame.astype("str")
+    stripped = frame.apply(_strip_cells)
+    blank = stripped.isna().all(axis=1)
+    stripped = stripped.loc[~blank]
+    bad_counts = {line: count for line, count in field_counts.items() if line in stripped.index}
+    columns = {position: name for position, name in header.mapped.items()}
+    table = stripped[list(columns)].rename(columns=columns)
+    for column in header.kind.names:
+        if column not in table.columns:
+            table[column] = pd.Series(pd.NA, index=table.index, dtype="str")
+    table = table[list(header.kind.names)]
+    ignored = [
+        header.fields[p].strip() for p in range(n_fields) if p not in columns and header.fields[p].strip()
+    ]
+    return RawTable(
+        name=name,
+        sha256=sha256,
+        kind=header.kind,
+        frame=table,
+        header_line=header.line_index + 1,
+        delimiter=header.delimiter,
+        encoding=encoding,
+        ignored_columns=ignored,
+        field_count_lines=bad_counts,
+        blank_lines=int(blank.sum()),
+    )
+
+
+def _strip_cells(column: pd.Series) -> pd.Series:
+    """Trim spaces (including non-breaking ones) and turn empty cells into NA."""
+    cleaned = column.str.replace("\u00a0", " ", regex=False).str.strip()
+    return cleaned.where(cleaned != "", pd.NA)
+
+
+def _tokenise_plain(
+    body_lines: list[str], delimiter: str, n_fields: int, first_line_number: int
+) -> tuple[pd.DataFrame, dict[int, int]]:
+    """Fast path for files without quotes: pandas' C parser, with field counts checked per line."""
+    line_numbers = pd.RangeIndex(first_line_number, first_line_number + len(body_lines), name="line")
+    if not body_lines:
+        return pd.DataFrame(columns=range(n_fields), dtype="str", index=line_numbers), {}
+    counts = pd.Series(body_lines, dtype="str").str.count(re.escape(delimiter)).to_numpy() + 1
+    empty = pd.Series(body_lines, dtype="str").str.strip().eq("").to_numpy()
+    wrong = (counts != n_fields) & ~empty
+    too_many = counts > n_fields
+    kept_lines = [line for line, over in zip(body_lines, too_many, strict=True) if not over]
+    frame = pd.read_csv(
+        io.StringIO("\n".join(kept_lines) + "\n"),
+        sep=delimiter,
+        header=None,
+        names=range(n_fields),
+        dtype="str",
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        quoting=csv.QUOTE_NONE,
+        engine="c",
+    )
+    frame.index = line_numbers[~too_many]
+    if too_many.any():
+        extra = {
+            number: line.split(delimiter)[:n_fields]
+            for number, line, over in zip(line_numbers, body_lines, too_many, strict=True)
+            if over
+        }
+        frame = pd.concat([frame, pd.DataFrame.from_dict(extra, orient="index", columns=range(n_fields))])
+        frame = frame.sort_index()
+        frame.index.name = "line"
+    field_counts = {
+        int(number): int(count) for number, count, bad in zip(line_numbers, counts, wrong, strict=True) if bad
+    }
+    return frame, field_counts
+
+
+def _tokenise_quoted(
+    body_lines: list[str], delimiter: str, n_fields: int, first_line_number: int
+) -> tuple[pd.DataFrame, dict[int, int]]:
+    """Exact path for files with quotes: the csv module, tracking the physical line each record starts on."""
+    reader = csv.reader(io.StringIO("\n".join(body_lines) + "\n"), delimiter=delimiter, strict=False)
+    records: list[list[str]] = []
+    numbers: list[int] = []
+    field_counts: dict[int, int] = {}
+    previous_end = 0
+    for record in reader:
+        start = first_line_number + previous_end
+        previous_end = reader.line_num
+        if record and len(record) != n_fields and any(cell.strip() for cell in record):
+            field_counts[start] = len(record)
+        record = (record + [""] * n_fields)[:n_fields]
+        numbers.append(start)
+        records.append(record)
+    frame = pd.DataFrame(records, columns=range(n_fields), dtype="str")
+    frame.index = pd.Index(numbers, name="line")
+    return frame, field_counts
+
+
+def read_path(path: Path) -> RawTable:
+    """Read a file from disk; see `read_bytes`."""
+    return read_bytes(path.read_bytes(), path.name)
