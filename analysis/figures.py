@@ -1,0 +1,499 @@
+"""Chart builders: analysis results in, plotly Figures out. Pure functions; pages only place them.
+
+Every figure has a title that states the finding, a subtitle with measure, period and unit, units on the
+axes and in hover text, and a text alternative in `figure.layout.meta["alt"]` that a page shows under it.
+Favourable and adverse are told apart by colour AND by sign, label and marker shape, never colour alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import formatting
+from analysis.formatting import Unit
+
+NHS_BLUE = "#005EB8"
+NHS_DARK_BLUE = "#003087"
+NHS_DARK_GREY = "#425563"
+NHS_MID_GREY = "#768692"
+NHS_PALE_GREY = "#E8EDEE"
+ADVERSE = "#D5281B"
+"""NHS red for adverse values; always paired with the word "adverse" and a marker shape."""
+FAVOURABLE = NHS_BLUE
+FONT = dict(family="Arial, Helvetica, sans-serif", color=NHS_DARK_GREY, size=13)
+PNG_EXPORT = {"format": "png", "width": 1600, "height": 900, "scale": 2}
+"""Modebar PNG download: 3200×1800 px, sharp enough for a slide."""
+
+
+def _alt(figure: go.Figure, text: str) -> go.Figure:
+    figure.update_layout(meta={"alt": text})
+    return figure
+
+
+def alt_text(figure: go.Figure) -> str:
+    """The text alternative stored on a figure by its builder."""
+    meta = figure.layout.meta
+    return meta.get("alt", "") if isinstance(meta, dict) else ""
+
+
+def plotly_config(file_name: str) -> dict:
+    """The plotly toolbar setup: a PNG download with a meaningful file name at slide resolution."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in file_name).strip("_") or "chart"
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {**PNG_EXPORT, "filename": safe[:80]},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def _layout(figure: go.Figure, title: str, subtitle: str, height: int) -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
+        font=FONT,
+        height=height,
+        margin={"l": 10, "r": 20, "t": 90, "b": 50},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        hoverlabel={"font": {"family": FONT["family"]}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+    )
+    figure.update_xaxes(gridcolor=NHS_PALE_GREY, zerolinecolor=NHS_MID_GREY, zerolinewidth=1.5)
+    figure.update_yaxes(gridcolor=NHS_PALE_GREY, zerolinecolor=NHS_MID_GREY, zerolinewidth=1.5)
+    return figure
+
+
+def _words(value: float, unit: Unit, measure: formatting.Measure = "variance") -> str:
+    return formatting.format_signed_variance(value, unit, measure=measure)
+
+
+def _label(row: pd.Series, key: str, name: str) -> str:
+    text = row.get(name)
+    return str(text) if isinstance(text, str) and text else str(row[key])
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank chart that says why there is nothing to show."""
+    figure = go.Figure()
+    figure.add_annotation(text=message, showarrow=False, font={"size": 16, "color": NHS_DARK_GREY})
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    _layout(figure, "Nothing to show", message, 300)
+    return _alt(figure, message)
+
+
+def ranked_variance(
+    summary: pd.DataFrame, unit: Unit, period: str, key: str = "system_code", name: str = "system_name"
+) -> go.Figure:
+    """Horizontal bars of year-to-date variance by group, most adverse at the top."""
+    if summary.empty:
+        return empty_figure("No systems match the filters.")
+    frame = summary.sort_values("variance_ytd", ascending=False).reset_index(drop=True)
+    labels = [_label(row, key, name) for _, row in frame.iterrows()]
+    values = formatting.scale(frame["variance_ytd"].astype(float), unit)
+    adverse = frame["variance_ytd"] < 0
+    words = [_words(v, unit) for v in frame["variance_ytd"]]
+    figure = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker={
+                "color": np.where(adverse, ADVERSE, FAVOURABLE),
+                "pattern": {"shape": np.where(adverse, "/", "")},
+            },
+            text=words,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=frame[[key]].to_numpy(),
+            hovertemplate="<b>%{y}</b><br>Variance to plan: %{text}<extra></extra>",
+        )
+    )
+    n_adverse = int(adverse.sum())
+    total = formatting.format_signed_variance(frame["variance_ytd"].sum(), unit)
+    title = (
+        f"{n_adverse} of {len(frame)} are adverse to plan; together {total}"
+        if n_adverse
+        else f"All {len(frame)} are on or better than plan; together {total}"
+    )
+    _layout(figure, title, f"Year-to-date surplus variance to plan, {period}, {unit}", 140 + 24 * len(frame))
+    figure.update_yaxes(autorange="reversed", title=None, automargin=True)
+    figure.update_xaxes(title=f"Variance to plan ({unit}); right of zero = favourable, left = adverse")
+    return _alt(figure, _ranked_alt(frame, labels, words, period))
+
+
+def _ranked_alt(frame: pd.DataFrame, labels: list[str], words: list[str], period: str) -> str:
+    adverse = frame["variance_ytd"] < 0
+    sentence = f"Bar chart of year-to-date variance to plan at {period} for {len(frame)} groups; "
+    sentence += f"{int(adverse.sum())} adverse and {int((~adverse).sum())} on or better than plan."
+    if len(frame):
+        sentence += f" Best: {labels[0]}, {words[0]}. Worst: {labels[-1]}, {words[-1]}."
+    return sentence
+
+
+def plan_vs_actual_dumbbell(
+    summary: pd.DataFrame, unit: Unit, period: str, key: str = "system_code", name: str = "system_name"
+) -> go.Figure:
+    """Plan and actual year-to-date surplus per group, joined by a line, ordered by variance."""
+    if summary.empty:
+        return empty_figure("No systems match the filters.")
+    frame = summary.sort_values("variance_ytd").reset_index(drop=True)
+    labels = [_label(row, key, name) for _, row in frame.iterrows()]
+    plan = formatting.scale(frame["plan_surplus_ytd"].astype(float), unit)
+    actual = formatting.scale(frame["actual_surplus_ytd"].astype(float), unit)
+    adverse = (frame["variance_ytd"] < 0).to_numpy()
+    figure = go.Figure()
+    xs: list[float | None] = []
+    ys: list[str | None] = []
+    for label, p, a in zip(labels, plan, actual, strict=True):
+        xs += [p, a, None]
+        ys += [label, label, None]
+    figure.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": NHS_MID_GREY, "width": 2},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    money = [formatting.format_money(v, unit, brackets=False) for v in frame["plan_surplus_ytd"]]
+    figure.add_trace(
+        go.Scatter(
+            x=plan,
+            y=labels,
+            mode="markers",
+            name="Plan",
+            marker={"symbol": "line-ns-open", "size": 16, "line": {"width": 3}, "color": NHS_DARK_GREY},
+            customdata=money,
+            hovertemplate="<b>%{y}</b><br>Plan surplus YTD: %{customdata}<extra></extra>",
+        )
+    )
+    actual_words = [
+        f"{formatting.format_money(a, unit, brackets=False)} ({_words(v, unit)})"
+        for a, v in zip(frame["actual_surplus_ytd"], frame["variance_ytd"], strict=True)
+    ]
+    figure.add_trace(
+        go.Scatter(
+            x=actual,
+            y=labels,
+            mode="markers",
+            name="Actual",
+            marker={
+                "symbol": np.where(adverse, "triangle-left", "circle"),
+                "size": 12,
+                "color": np.where(adverse, ADVERSE, FAVOURABLE),
+            },
+            customdata=actual_words,
+            hovertemplate="<b>%{y}</b><br>Actual surplus YTD: %{customdata}<extra></extra>",
+        )
+    )
+    n_adverse = int(adverse.sum())
+    title = (
+        f"Actual surplus is below plan in {n_adverse} of {len(frame)}"
+        if n_adverse
+        else "Every actual meets or beats plan"
+    )
+    _layout(
+        figure,
+        title,
+        f"Year-to-date surplus (+) or deficit (−), plan | and actual ●, {period}, {unit}; ▲ = adverse",
+        140 + 24 * len(frame),
+    )
+    figure.update_yaxes(title=None, automargin=True)
+    figure.update_xaxes(title=f"Surplus / (deficit) year to date ({unit})")
+    alt = (
+        f"Dot plot of planned and actual year-to-date surplus at {period} for {len(frame)} groups; "
+        f"{n_adverse} below plan."
+    )
+    return _alt(figure, alt)
+
+
+def monthly_plan_vs_actual(monthly: pd.DataFrame, unit: Unit, year: str, name: str) -> go.Figure:
+    """Cumulative plan and actual surplus by month of one year, with the in-month variance as bars."""
+    if monthly.empty:
+        return empty_figure(f"No monthly figures for {name} in {year}.")
+    labels = [formatting.month_short(year, int(m)) for m in monthly["month"]]
+    reported = monthly["rows_with_actuals"] > 0
+    plan_cum = formatting.scale(monthly["plan_surplus_cum"].astype(float), unit)
+    actual_cum = formatting.scale(monthly["actual_surplus_cum"].where(reported).astype(float), unit)
+    variance = monthly["variance"].where(reported).astype(float)
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            x=labels,
+            y=formatting.scale(variance, unit),
+            name="In-month variance",
+            marker={
+                "color": np.where(variance < 0, ADVERSE, FAVOURABLE),
+                "pattern": {"shape": np.where(variance < 0, "/", "")},
+                "opacity": 0.55,
+            },
+            customdata=[_words(v, unit) for v in variance],
+            hovertemplate="%{x}<br>In-month variance: %{customdata}<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=labels,
+            y=plan_cum,
+            name="Plan (cumulative)",
+            mode="lines+markers",
+            line={"color": NHS_DARK_GREY, "dash": "dash", "width": 2},
+            marker={"symbol": "line-ew-open", "size": 10},
+            customdata=[
+                formatting.format_money(v, unit, brackets=False) for v in monthly["plan_surplus_cum"]
+            ],
+            hovertemplate="%{x}<br>Plan surplus to date: %{customdata}<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=labels,
+            y=actual_cum,
+            name="Actual (cumulative)",
+            mode="lines+markers",
+            line={"color": NHS_BLUE, "width": 3},
+            marker={"size": 8},
+            customdata=[
+                formatting.format_money(v, unit, brackets=False)
+                for v in monthly["actual_surplus_cum"].where(reported)
+            ],
+            hovertemplate="%{x}<br>Actual surplus to date: %{customdata}<extra></extra>",
+        )
+    )
+    last = monthly[reported].tail(1)
+    if last.empty:
+        title = f"{name} has not reported actuals for {year} yet"
+        alt = title + "."
+    else:
+        gap = float(last["variance_cum"].iloc[0])
+        when = formatting.month_short(year, int(last["month"].iloc[0]))
+        title = f"{name}: {_words(gap, unit)} to plan by {when}"
+        alt = (
+            f"Line chart of cumulative planned and actual surplus for {name}, {year}, with in-month variance "
+            f"bars; by {when} the actual is {_words(gap, unit)} to plan."
+        )
+    _layout(
+        figure, title, f"Surplus (+) / deficit (−) by month, {year}, {unit}; bars: in-month variance", 420
+    )
+    figure.update_yaxes(title=f"Surplus / (deficit) ({unit})")
+    figure.update_xaxes(title=None)
+    return _alt(figure, alt)
+
+
+def waterfall(steps: pd.DataFrame, unit: Unit, period: str, name: str) -> go.Figure:
+    """Plan surplus to actual surplus, one step per member organisation's contribution."""
+    if steps.empty:
+        return empty_figure(f"No year-to-date figures for {name}.")
+    values = formatting.scale(steps["value"].astype(float), unit)
+    words = [
+        formatting.format_money(v, unit, brackets=False) if measure != "relative" else _words(v, unit)
+        for v, measure in zip(steps["value"], steps["measure"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Waterfall(
+            x=[_short(label) for label in steps["label"]],
+            y=values,
+            measure=steps["measure"].tolist(),
+            text=words,
+            textposition="outside",
+            cliponaxis=False,
+            connector={"line": {"color": NHS_MID_GREY, "width": 1}},
+            increasing={"marker": {"color": FAVOURABLE}},
+            decreasing={"marker": {"color": ADVERSE, "line": {"color": "#8A1538", "width": 1}}},
+            totals={"marker": {"color": NHS_DARK_GREY}},
+            customdata=steps["label"],
+            hovertemplate="%{customdata}<br>%{text}<extra></extra>",
+        )
+    )
+    relative = steps[steps["measure"] == "relative"]
+    variance = float(relative["value"].sum())
+    worst = relative.sort_values("value").head(1)
+    title = f"{name} is {_words(variance, unit)} to plan"
+    if not worst.empty and float(worst["value"].iloc[0]) < 0:
+        title += f"; largest adverse: {_short(worst['label'].iloc[0], 40)}"
+    _layout(
+        figure,
+        title,
+        f"From plan to actual surplus year to date, {period}, {unit}; contributions by organisation",
+        460,
+    )
+    figure.update_yaxes(title=f"Surplus / (deficit) ({unit})")
+    figure.update_xaxes(title=None, tickangle=-25)
+    alt = (
+        f"Waterfall from planned to actual year-to-date surplus for {name} at {period}: "
+        + "; ".join(f"{label} {word}" for label, word in zip(steps["label"], words, strict=True))
+        + "."
+    )
+    return _alt(figure, alt)
+
+
+def _short(label: object, limit: int = 28) -> str:
+    text = str(label)
+    for long, short in (
+        (" NHS Foundation Trust", " NHS FT"),
+        (" Foundation Trust", " FT"),
+        (" NHS Trust", " NHS T"),
+    ):
+        text = text.replace(long, short)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def spc_chart(
+    result, unit: Unit, title_subject: str, measure_label: str = "In-month variance to plan"
+) -> go.Figure:
+    """An XmR chart in the Making Data Count style: grey common cause, blue improvement, orange concern."""
+    from analysis import spc
+
+    points = result.points
+    if points.empty or result.n_points < spc.MIN_POINTS:
+        return empty_figure(result.message)
+    x = [str(i) for i in points.index]
+    value = formatting.scale(points["value"].astype(float), unit)
+    figure = go.Figure()
+    for column, label, dash in (
+        ("upper_limit", "Upper process limit", "dash"),
+        ("mean", "Mean", "solid"),
+        ("lower_limit", "Lower process limit", "dash"),
+    ):
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=formatting.scale(points[column].astype(float), unit),
+                name=label,
+                mode="lines",
+                line={
+                    "color": NHS_DARK_GREY if column == "mean" else NHS_MID_GREY,
+                    "dash": dash,
+                    "width": 1.5,
+                },
+                hovertemplate=f"{label}: %{{y:,.1f}} {unit}<extra></extra>",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=value,
+            name=measure_label,
+            mode="lines",
+            line={"color": NHS_MID_GREY, "width": 1},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    labels = {
+        "common_cause": "Common cause",
+        "special_cause_improvement": "Special cause: improvement",
+        "special_cause_concern": "Special cause: concern",
+        "special_cause_neither": "Special cause",
+    }
+    symbols = {
+        "common_cause": "circle",
+        "special_cause_improvement": "triangle-up",
+        "special_cause_concern": "diamond",
+        "special_cause_neither": "square",
+    }
+    for kind, group in points.groupby("point_type", sort=False):
+        mask = points["point_type"] == kind
+        figure.add_trace(
+            go.Scatter(
+                x=[xi for xi, m in zip(x, mask, strict=True) if m],
+                y=formatting.scale(group["value"].astype(float), unit),
+                name=labels.get(kind, kind),
+                mode="markers",
+                marker={
+                    "color": spc.POINT_TYPE_COLOURS[kind],
+                    "size": 10,
+                    "symbol": symbols.get(kind, "circle"),
+                },
+                customdata=[_words(v, unit) for v in group["value"]],
+                hovertemplate="%{x}<br>"
+                + measure_label
+                + ": %{customdata}<br>"
+                + labels.get(kind, kind)
+                + "<extra></extra>",
+            )
+        )
+    variation = spc.VARIATION_LABELS[result.variation]
+    provisional = " (limits provisional: fewer than 12 points)" if result.provisional else ""
+    _layout(
+        figure,
+        f"{title_subject}: {variation.lower()}",
+        f"{measure_label} by month, {unit}; mean ± 2.66 × mean moving range{provisional}",
+        420,
+    )
+    figure.update_yaxes(title=f"{measure_label} ({unit})")
+    figure.update_xaxes(title=None, type="category")
+    return _alt(figure, f"SPC chart of {measure_label.lower()} for {title_subject}. {result.message}")
+
+
+def ratings_strip(table: pd.DataFrame, unit: Unit, period: str) -> go.Figure:
+    """Each system's variance as % of planned spend, grouped by its 2017 progress rating (box + points)."""
+    rated = table.dropna(subset=["variance_pct"])
+    if rated.empty:
+        return empty_figure("No rated systems with actuals match the filters.")
+    order = [
+        r
+        for r in (
+            "Outstanding",
+            "Advanced",
+            "Making progress",
+            "Needs most improvement",
+            "Mixed",
+            "Not rated",
+        )
+        if r in set(rated["rating_label"])
+    ]
+    figure = go.Figure()
+    for label in order:
+        group = rated[rated["rating_label"] == label]
+        figure.add_trace(
+            go.Box(
+                x=[label] * len(group),
+                y=group["variance_pct"],
+                name=label,
+                boxpoints="all",
+                jitter=0.4,
+                pointpos=0,
+                marker={"color": NHS_BLUE, "size": 8, "opacity": 0.8},
+                line={"color": NHS_DARK_GREY, "width": 1},
+                fillcolor="rgba(0,94,184,0.08)",
+                customdata=np.column_stack(
+                    [
+                        group["system_name"].fillna(group["system_code"]),
+                        [_words(v, unit) for v in group["variance_ytd"]],
+                    ]
+                ),
+                hovertemplate="<b>%{customdata[0]}</b><br>Variance: %{y:.2f}% of planned spend<br>"
+                "%{customdata[1]}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    medians = rated.groupby("rating_label")["variance_pct"].median().reindex(order)
+    best, worst = medians.idxmax(), medians.idxmin()
+    best_pct = formatting.format_percent(medians[best], 2)
+    worst_pct = formatting.format_percent(medians[worst], 2)
+    title = (
+        f"Systems rated {best} fared best against plan (median {best_pct}); {worst} worst ({worst_pct})"
+        if len(order) > 1
+        else f"All shown systems are rated {order[0]}"
+    )
+    _layout(
+        figure, title, f"Year-to-date variance as % of planned expenditure by July 2017 rating, {period}", 460
+    )
+    figure.add_hline(y=0, line={"color": NHS_DARK_GREY, "width": 1})
+    figure.update_yaxes(title="Variance, % of planned spend (+ favourable, − adverse)", ticksuffix="%")
+    figure.update_xaxes(title="STP progress rating, July 2017")
+    alt = (
+        "Box plot of variance as a percentage of planned spend by rating: "
+        + "; ".join(
+            f"{label} median {formatting.format_percent(medians[label], 2)} "
+            f"over {int((rated['rating_label'] == label).sum())} systems"
+            for label in order
+        )
+        + "."
+    )
+    return _alt(figure, alt)

@@ -1,0 +1,81 @@
+"""Data: where the numbers came from, uploads, the validation report, dictionary, glossary and about."""
+
+import streamlit as st
+
+from analysis.exports import csv_bytes
+from analysis.report import data_dictionary, file_table, status_sentence
+from ui import content, data, shell
+
+ctx = shell.context()
+dataset = ctx.dataset
+
+st.title("Data: sources and checks")
+st.caption(f"Showing {ctx.origin}. {status_sentence(dataset)}")
+
+sources, problems, dictionary, glossary, about = st.tabs(
+    ["Sources and upload", "Validation report", "Data dictionary", "Glossary", "About"]
+)
+
+with sources:
+    st.subheader("Files in use")
+    st.dataframe(
+        file_table(dataset),
+        hide_index=True,
+        column_config={
+            "sha256": st.column_config.TextColumn("sha256", help="Fingerprint of the file's exact bytes"),
+            "rows": st.column_config.NumberColumn("rows", help="Data rows read (blank lines are not rows)"),
+        },
+    )
+    for report in dataset.file_errors:
+        st.error(f"**{report.name}** could not be read. {report.error}", icon=":material/error:")
+
+    st.subheader("Upload your own extracts")
+    st.write(
+        "Control totals, progress ratings, a systems lookup or system control totals, as CSV; several at "
+        "once. The kind of each file is recognised from its header row. Uploaded files are checked and "
+        f"held **in this browser session only**; nothing is saved on the server. Up to "
+        f"{shell.MAX_UPLOAD_MB} MB per file."
+    )
+    uploads = st.file_uploader(
+        "CSV extracts", type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploader"
+    )
+    use, reset = st.columns(2)
+    if use.button("Check and use these files", type="primary", disabled=not uploads):
+        data.load_uploads([(f.name, f.getvalue()) for f in uploads])
+        st.rerun()
+    if reset.button("Go back to the default data", disabled=ctx.origin != "files uploaded in this session"):
+        data.clear_uploads()
+        st.rerun()
+
+with problems:
+    st.subheader("Problems found")
+    if dataset.problems.empty:
+        st.success("Every row of every readable file passed every check.", icon=":material/check_circle:")
+    else:
+        st.write(
+            f"{len(dataset.problems):,} problems on {dataset.rows_quarantined:,} rows. Those rows are held "
+            "back from every figure, table and export until the file is corrected. Line numbers are as a "
+            "spreadsheet shows them (the header is line 1)."
+        )
+        st.dataframe(dataset.problems, hide_index=True, width="stretch")
+        st.download_button(
+            "Download the quarantined rows (CSV)",
+            data=csv_bytes(dataset.quarantine),
+            file_name="quarantined_rows.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )
+    st.subheader("Checks across rows and files")
+    st.dataframe(dataset.cross_checks, hide_index=True)
+
+with dictionary:
+    st.write("Money is in £000 (thousands of pounds); surplus positive, deficit negative.")
+    st.dataframe(data_dictionary(), hide_index=True, width="stretch")
+
+with glossary:
+    for term, meaning in content.GLOSSARY.items():
+        st.markdown(f"**{term}**: {meaning}")
+
+with about:
+    st.markdown(content.ABOUT)
+    st.info(content.SAMPLE_BANNER, icon=":material/info:")

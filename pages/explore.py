@@ -1,0 +1,23 @@
+"""Explore: the filtered rows at organisation-month grain, with column choice."""
+
+import streamlit as st
+
+from analysis import views
+from ui import cached, shell
+
+ctx = shell.context()
+rows = cached.view("explore_rows", ctx)
+
+shell.header("Explore the rows", ctx)
+if rows.empty:
+    st.info(views.NO_DATA, icon=":material/filter_alt_off:")
+    st.stop()
+
+default_columns = [c for c in rows.columns if c not in {"Source file", "Line", "Region"}]
+columns = st.multiselect("Columns", list(rows.columns), default=default_columns, key="columns")
+shown = rows[columns] if columns else rows
+st.caption(
+    f"{len(shown):,} rows: months 1 to the as-at month, organisation by month. Blank actuals are months "
+    "not yet reported."
+)
+shell.money_table(shown, ctx.unit, height=560)
