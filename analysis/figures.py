@@ -53,14 +53,20 @@ def _layout(figure: go.Figure, title: str, subtitle: str, height: int) -> go.Fig
         title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
         font=FONT,
         height=height,
-        margin={"l": 10, "r": 20, "t": 90, "b": 50},
+        margin={"l": 10, "r": 30, "t": 96, "b": 40},
         plot_bgcolor="white",
         paper_bgcolor="white",
         hoverlabel={"font": {"family": FONT["family"]}},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.16, "xanchor": "left", "x": 0},
     )
-    figure.update_xaxes(gridcolor=NHS_PALE_GREY, zerolinecolor=NHS_MID_GREY, zerolinewidth=1.5)
-    figure.update_yaxes(gridcolor=NHS_PALE_GREY, zerolinecolor=NHS_MID_GREY, zerolinewidth=1.5)
+    axes = {
+        "gridcolor": NHS_PALE_GREY,
+        "zerolinecolor": NHS_MID_GREY,
+        "zerolinewidth": 1.5,
+        "automargin": True,
+    }
+    figure.update_xaxes(**axes)
+    figure.update_yaxes(**axes)
     return figure
 
 
@@ -112,15 +118,27 @@ def ranked_variance(
     )
     n_adverse = int(adverse.sum())
     total = formatting.format_signed_variance(frame["variance_ytd"].sum(), unit)
+    noun = "systems" if key == "system_code" else "groups"
     title = (
-        f"{n_adverse} of {len(frame)} are adverse to plan; together {total}"
+        f"{n_adverse} of {len(frame)} {noun} are adverse to plan; together {total}"
         if n_adverse
-        else f"All {len(frame)} are on or better than plan; together {total}"
+        else f"All {len(frame)} {noun} are on or better than plan; together {total}"
     )
     _layout(figure, title, f"Year-to-date surplus variance to plan, {period}, {unit}", 140 + 24 * len(frame))
     figure.update_yaxes(autorange="reversed", title=None, automargin=True)
-    figure.update_xaxes(title=f"Variance to plan ({unit}); right of zero = favourable, left = adverse")
+    figure.update_xaxes(
+        title=f"Variance to plan ({unit}); right of zero = favourable, left = adverse",
+        range=_padded_range(values),
+    )
     return _alt(figure, _ranked_alt(frame, labels, words, period))
+
+
+def _padded_range(values: pd.Series) -> list[float]:
+    """An axis range with room either side of the bars for their outside labels."""
+    low, high = min(float(values.min()), 0.0), max(float(values.max()), 0.0)
+    span = (high - low) or 1.0
+    pad = 0.32 * span
+    return [low - (pad if low < 0 else 0.02 * span), high + (pad if high > 0 else 0.02 * span)]
 
 
 def _ranked_alt(frame: pd.DataFrame, labels: list[str], words: list[str], period: str) -> str:
@@ -199,7 +217,7 @@ def plan_vs_actual_dumbbell(
     _layout(
         figure,
         title,
-        f"Year-to-date surplus (+) or deficit (−), plan | and actual ●, {period}, {unit}; ▲ = adverse",
+        f"Year-to-date surplus (+) or deficit (−), plan | and actual ● (◀ = adverse), {period}, {unit}",
         140 + 24 * len(frame),
     )
     figure.update_yaxes(title=None, automargin=True)
@@ -300,6 +318,7 @@ def waterfall(steps: pd.DataFrame, unit: Unit, period: str, name: str) -> go.Fig
             measure=steps["measure"].tolist(),
             text=words,
             textposition="outside",
+            textfont={"size": 12},
             cliponaxis=False,
             connector={"line": {"color": NHS_MID_GREY, "width": 1}},
             increasing={"marker": {"color": FAVOURABLE}},
@@ -477,7 +496,7 @@ def ratings_strip(table: pd.DataFrame, unit: Unit, period: str) -> go.Figure:
     best_pct = formatting.format_percent(medians[best], 2)
     worst_pct = formatting.format_percent(medians[worst], 2)
     title = (
-        f"Systems rated {best} fared best against plan (median {best_pct}); {worst} worst ({worst_pct})"
+        f"Best median variance: {best} ({best_pct}); worst: {worst} ({worst_pct})"
         if len(order) > 1
         else f"All shown systems are rated {order[0]}"
     )

@@ -92,6 +92,7 @@ class Headline:
     delta: str | None = None
     delta_color: str = "normal"
     help: str = ""
+    arrow: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ def _delta(value: float, unit: Unit, measure: formatting.Measure, suffix: str) -
     words = formatting.format_signed_variance(value, unit, measure=measure)
     if words == "on plan":
         return "on plan"
-    sign = "" if float(value) >= 0 else formatting.MINUS
+    # Streamlit reads a leading ASCII hyphen as "down": the arrow and its colour then agree with the words.
+    sign = "" if float(value) >= 0 else "-"
     return f"{sign}{words} {suffix}".strip()
 
 
@@ -131,33 +133,34 @@ def overview(s: Scope) -> OverviewView:
     money = lambda v: formatting.format_money(v, unit, brackets=False)  # noqa: E731
     headlines = (
         Headline(
-            "Actual surplus year to date",
+            "Surplus YTD",
             money(national["actual_surplus_ytd"]),
-            _delta(national["variance_ytd"], unit, "variance", "to plan"),
-            help=f"Plan: {money(national['plan_surplus_ytd'])}. Variance = actual − plan surplus.",
+            _delta(national["variance_ytd"], unit, "variance", ""),
+            help=f"Plan: {money(national['plan_surplus_ytd'])}. The change shown is the variance to plan "
+            "(actual − plan surplus).",
         ),
         Headline(
-            "Overspend year to date",
+            "Overspend YTD",
             money(national["overspend_ytd"]),
             _pct_of_plan(national["overspend_ytd"], national["plan_expenditure_ytd"]),
             delta_color="inverse",
             help="Actual − planned expenditure; positive means more spent than planned (adverse).",
         ),
         Headline(
-            "Systems adverse to plan",
+            "Systems adverse",
             f"{adverse} of {len(summary)}",
-            help="Systems whose actual year-to-date surplus is below plan.",
+            f"{int(national['orgs_reporting'])} of {int(national['orgs'])} orgs reported",
+            delta_color="off",
+            arrow="off",
+            help="Systems whose actual year-to-date surplus is below plan; organisations with actuals for "
+            f"{formatting.month_label(s.year, s.month)}.",
         ),
         Headline(
             "Forecast outturn",
             money(national["forecast_outturn"]),
-            _delta(national["forecast_variance"], unit, "forecast_variance", "to control total"),
-            help=f"Control total: {money(national['control_total'])}. Sum of members' latest forecasts.",
-        ),
-        Headline(
-            "Organisations reporting",
-            f"{int(national['orgs_reporting'])} of {int(national['orgs'])}",
-            help=f"Organisations with actuals for {formatting.month_label(s.year, s.month)}.",
+            _delta(national["forecast_variance"], unit, "forecast_variance", ""),
+            help=f"Control total: {money(national['control_total'])}. Sum of members' forecasts at the as-at "
+            "month; the change shown is forecast − control total.",
         ),
     )
     text = narrative.national_narrative(summary, national.to_dict(), s.year, s.month, unit)
@@ -335,7 +338,7 @@ def system_detail(s: Scope, code: str) -> SystemDetailView:
         Headline(
             "Actual surplus YTD",
             money(row["actual_surplus_ytd"]),
-            _delta(row["variance_ytd"], unit, "variance", "to plan"),
+            _delta(row["variance_ytd"], unit, "variance", ""),
             help=f"Plan: {money(row['plan_surplus_ytd'])}.",
         ),
         Headline(
@@ -347,7 +350,7 @@ def system_detail(s: Scope, code: str) -> SystemDetailView:
         Headline(
             "Forecast outturn",
             money(row["forecast_outturn"]),
-            _delta(row["forecast_variance"], unit, "forecast_variance", "to control total"),
+            _delta(row["forecast_variance"], unit, "forecast_variance", ""),
             help=f"Control total: {money(row['control_total'])}.",
         ),
         Headline("Organisations reporting", f"{int(row['orgs_reporting'])} of {int(row['orgs'])}"),

@@ -19,11 +19,8 @@ if view.message:
 
 shell.headlines(view.headlines)
 st.markdown(shell.plain(view.narrative))
-left, right = st.columns(2)
-with left:
-    shell.chart(view.waterfall, f"{view.code}-plan-to-actual-{view.period}")
-with right:
-    shell.chart(view.monthly, f"{view.code}-monthly-{view.period}")
+shell.chart(view.waterfall, f"{view.code}-plan-to-actual-{view.period}")
+shell.chart(view.monthly, f"{view.code}-monthly-{view.period}")
 shell.chart(view.spc_chart, f"{view.code}-spc-variance-{view.period}")
 
 st.subheader("Member organisations' contributions")

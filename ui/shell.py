@@ -49,9 +49,24 @@ def context() -> PageContext:
     """The context `render()` prepared for this run."""
     ctx = st.session_state.get(CONTEXT_KEY)
     if ctx is None:
-        st.error("The page was opened before the data was ready. Reload the page.")
-        st.stop()
+        _run_through_app()
     return ctx
+
+
+def _run_through_app() -> None:
+    """A page script ran without app.py: Streamlit's legacy pages/ mode on a fresh server's first deep link.
+
+    Until some session has called st.navigation, Streamlit runs a script from pages/ directly when the URL
+    names it. Switching that legacy mode off and rerunning sends the session through app.py, which draws
+    the real navigation and the filter bar, and opens the page the link asked for.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    st.error("This page could not be opened directly. Open the dashboard's home page and choose it there.")
+    st.stop()
 
 
 def _reset_filters() -> None:
@@ -185,6 +200,7 @@ def headlines(items) -> None:
             delta_color=item.delta_color,
             help=item.help or None,
             border=True,
+            delta_arrow=item.arrow,
         )
 
 
