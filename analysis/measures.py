@@ -15,17 +15,14 @@ Definitions and the choices made where the contract leaves room:
 - ``orgs``: organisations with any row in the group for the year; ``orgs_reporting``: those of them with
   actuals for month *m*.
 - ``control_total`` of a group: the sum of its members' control totals, each organisation-year once.
-- ``forecast_outturn`` of a group: the sum of its members' forecasts for month *m*, and only when every
-  member (every organisation counted in ``orgs``) reported one; otherwise NaN (unknown), and so is
-  ``forecast_variance``. A missing forecast is never counted as zero, never guessed, and never left out of a
-  sum that is then set against the whole group's control total: a partial sum compared with a full control
-  total would show a member with a £50m deficit control total and no forecast as a £50m improvement. This
-  keeps both measures additive (organisations add up to their system, systems to the nation; one unknown
-  makes every total above it unknown) and makes the all-missing case NaN, as the contract requires.
-  For a group whose forecast is incomplete the pages can still show what is known, like for like, from the
-  extra columns: ``orgs_forecasting`` (coverage), ``forecast_outturn_available`` (the sum of the forecasts
-  given, NaN when none) and ``forecast_variance_available`` (those organisations' forecasts less *their*
-  control totals).
+- ``forecast_outturn`` of a group: the sum of its members' forecasts for month *m*, as the contract defines
+  it: members without a forecast that month add nothing, and a group where no member forecast is NaN
+  (unknown, never 0). ``forecast_variance`` = forecast_outturn - control_total (the whole group's).
+  Because a partial sum set against a whole control total can flatter a group (a member with a £50m
+  deficit control total and no forecast looks like a £50m improvement), coverage travels with it:
+  ``orgs_forecasting`` (how many members forecast) and ``forecast_variance_available`` (the forecasting
+  members' forecasts less *their own* control totals, like for like). Pages show coverage beside the
+  forecast, and the run-rate optimism flag judges complete forecasts only.
 - ``variance_pct``: YTD variance as a percentage of YTD planned expenditure. Planned expenditure is the
   organisation's scale; plan surplus is not a usable denominator, since it is often near zero or negative
   (a planned deficit), which makes a percentage of it explode or flip sign. NaN when planned expenditure is 0.
@@ -77,7 +74,6 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "variance_pct",
     "rows_without_actuals",
     "orgs_forecasting",
-    "forecast_outturn_available",
     "forecast_variance_available",
     "plan_surplus_full_year",
     "plan_expenditure_full_year",
@@ -100,13 +96,12 @@ ADDITIVE_COLUMNS: tuple[str, ...] = (
     "forecast_variance",
     "rows_without_actuals",
     "orgs_forecasting",
-    "forecast_outturn_available",
     "forecast_variance_available",
     "plan_surplus_full_year",
     "plan_expenditure_full_year",
 )
-"""Measures whose groups add up to the total (organisation counts: over systems and regions). A NaN
-``forecast_outturn`` or ``forecast_variance`` makes the total NaN; the ``*_available`` ones skip NaN."""
+"""Measures whose groups add up to the total (organisation counts: over systems and regions), skipping
+unknown values (a total is NaN only when every part is)."""
 
 _SUM_COLUMNS = (
     "plan_income_ytd",
@@ -414,7 +409,7 @@ def ytd_summary(
     plan_surplus = sums["plan_income_ytd"] - sums["plan_expenditure_ytd"]
     actual_surplus = sums["actual_income_ytd"] - sums["actual_expenditure_ytd"]
     variance = actual_surplus - plan_surplus
-    forecast = available["forecast_outturn"].where(sums["forecasting"] == orgs)
+    forecast = available["forecast_outturn"]
     col.update(
         {
             "orgs": orgs.astype(np.int64),
@@ -433,7 +428,6 @@ def ytd_summary(
             "variance_pct": variance_pct(variance, sums["plan_expenditure_ytd"]),
             "rows_without_actuals": sums["rows_without_actuals"].astype(np.int64),
             "orgs_forecasting": sums["forecasting"].astype(np.int64),
-            "forecast_outturn_available": available["forecast_outturn"],
             "forecast_variance_available": available["forecast_gap"],
             "plan_surplus_full_year": sums["plan_surplus_full_year"],
             "plan_expenditure_full_year": sums["plan_expenditure_full_year"],

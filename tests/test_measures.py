@@ -96,7 +96,8 @@ def test_system_ytd_matches_hand_computed_figures():
         "control_total": 120,
         "rows_without_actuals": 1,
         "orgs_forecasting": 1,
-        "forecast_outturn_available": 100,
+        "forecast_outturn": 100,
+        "forecast_variance": 100 - 120,
         "forecast_variance_available": -20,
         "plan_surplus_full_year": 12 * 10 + 12 * 0,
         "plan_expenditure_full_year": 12 * 90 + 12 * 50,
@@ -104,7 +105,6 @@ def test_system_ytd_matches_hand_computed_figures():
     for column, value in expected.items():
         assert s1[column] == pytest.approx(value), column
     assert s1.variance_pct == pytest.approx(-25 / 370 * 100)
-    assert math.isnan(s1.forecast_outturn) and math.isnan(s1.forecast_variance)
     s2 = row(table, "system_code", S2)
     assert (s2.orgs, s2.orgs_reporting, s2.variance_ytd, s2.overspend_ytd) == (1, 1, 30, -30)
     assert (s2.control_total, s2.forecast_outturn, s2.forecast_variance) == (120, 150, 30)
@@ -119,8 +119,9 @@ def test_national_ytd_matches_hand_computed_figures():
     assert (n.plan_income_ytd, n.actual_income_ytd) == (1000, 1015)
     assert (n.plan_expenditure_ytd, n.actual_expenditure_ytd) == (940, 950)
     assert (n.variance_ytd, n.control_total) == (5, 240)
-    assert math.isnan(n.forecast_outturn) and math.isnan(n.forecast_variance)
-    assert (n.forecast_outturn_available, n.forecast_variance_available) == (250, 10)
+    # Forecasts given at M3: RA1 100 and RC1 150 (RB1 none) -> 250 against the whole control total 240.
+    assert (n.forecast_outturn, n.forecast_variance) == (250, 10)
+    assert n.forecast_variance_available == 10
 
 
 def test_like_for_like_row_without_actuals_is_left_out_of_plan_and_actual_and_counted():
@@ -152,21 +153,22 @@ def test_control_total_is_counted_once_per_organisation_year():
     assert older.control_total.iloc[0] == -999
 
 
-def test_forecast_is_unknown_unless_every_member_forecast():
+def test_forecast_sums_the_members_that_forecast_and_reports_coverage():
     frame = small_year()
-    # S1 at month 3: RA1 forecast 100, RB1 none -> unknown, not 100 set against both control totals.
+    # S1 at month 3: RA1 forecast 100, RB1 none -> the contract's sum of members' forecasts is 100,
+    # set against the system's control total 120 + 0; coverage says only 1 of 2 forecast.
     s1 = row(ytd_summary(frame, SYSTEMS, "system", YEAR, 3), "system_code", S1)
-    assert math.isnan(s1.forecast_outturn) and math.isnan(s1.forecast_variance)
+    assert (s1.forecast_outturn, s1.forecast_variance) == (100, 100 - 120)
     assert (s1.orgs_forecasting, s1.orgs) == (1, 2)
     # Like for like, what is known: RA1's forecast against RA1's control total.
-    assert (s1.forecast_outturn_available, s1.forecast_variance_available) == (100, 100 - 120)
+    assert s1.forecast_variance_available == 100 - 120
     # S1 at month 2: both forecast (110 and -10) -> a full sum.
     s1_m2 = row(ytd_summary(frame, SYSTEMS, "system", YEAR, 2), "system_code", S1)
     assert (s1_m2.forecast_outturn, s1_m2.forecast_variance) == (100, 100 - 120)
     # S2 at month 2: its only member forecast nothing -> NaN everywhere, never 0.
     s2 = row(ytd_summary(frame, SYSTEMS, "system", YEAR, 2), "system_code", S2)
     assert math.isnan(s2.forecast_outturn) and math.isnan(s2.forecast_variance)
-    assert math.isnan(s2.forecast_outturn_available) and math.isnan(s2.forecast_variance_available)
+    assert math.isnan(s2.forecast_variance_available)
     assert s2.orgs_forecasting == 0
 
 
@@ -338,15 +340,13 @@ def years_of_data(draw) -> pd.DataFrame:
     return ct_frame(rows)
 
 
-STRICT = ("forecast_outturn", "forecast_variance")
-
-
 def _totals(table: pd.DataFrame) -> pd.Series:
-    """Sum of each additive measure over groups: an unknown forecast makes the total unknown; the
-    like-for-like ``*_available`` ones skip unknowns (and stay NaN when all are)."""
+    """Sum of each additive measure over groups, skipping unknowns (NaN only when every part is).
+
+    forecast_variance of a whole is its forecast less its whole control total, so with partial coverage it
+    is derived from the summed parts rather than summed itself."""
     totals = table[list(ADDITIVE_COLUMNS)].sum(min_count=1)
-    for column in STRICT:
-        totals[column] = table[column].sum(skipna=False)
+    totals["forecast_variance"] = totals["forecast_outturn"] - totals["control_total"]
     return totals
 
 
