@@ -1,0 +1,157 @@
+"""`python -m analysis summary` against an independent computation of the contract's definitions.
+
+The expected tables are computed here from the CSV with plain pandas, following data-contract.md line by
+line, not with analysis.measures: if the two readings of the contract disagree, this fails.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+MONEY = ["plan_income", "actual_income", "plan_expenditure", "actual_expenditure"]
+
+
+def run_summary(*args: str) -> tuple[int, str, str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "summary", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+def independent_summary(
+    rows: pd.DataFrame, systems: pd.DataFrame, by: str, year: str, month: int
+) -> pd.DataFrame:
+    """The contract's definitions, written out plainly."""
+    rows = rows[rows["financial_year"] == year].copy()
+    rows["region"] = rows["system_code"].map(systems.set_index("system_code")["region"])
+    key = {"system": "system_code", "region": "region", "org": "org_code", "org_type": "org_type"}[by]
+    reported = rows["actual_income"].notna()
+    ytd = rows[(rows["month"] <= month) & reported]
+    sums = ytd.groupby(key)[MONEY].sum()
+    out = pd.DataFrame(index=sorted(rows[key].unique()))
+    out["orgs"] = rows.groupby(key)["org_code"].nunique()
+    at_month = rows[(rows["month"] == month) & reported]
+    out["orgs_reporting"] = at_month.groupby(key)["org_code"].nunique()
+    out = out.fillna({"orgs_reporting": 0})
+    for column in MONEY:
+        out[f"{column}_ytd"] = sums[column]
+    out = out.fillna(0.0)
+    out["overspend_ytd"] = out["actual_expenditure_ytd"] - out["plan_expenditure_ytd"]
+    out["plan_surplus_ytd"] = out["plan_income_ytd"] - out["plan_expenditure_ytd"]
+    out["actual_surplus_ytd"] = out["actual_income_ytd"] - out["actual_expenditure_ytd"]
+    out["variance_ytd"] = out["actual_surplus_ytd"] - out["plan_surplus_ytd"]
+    org_years = rows.drop_duplicates(["org_code"])
+    out["control_total"] = org_years.groupby(key)["control_total"].sum()
+    forecasts = rows[rows["month"] == month].groupby(key)["forecast_outturn"].sum(min_count=1)
+    out["forecast_outturn"] = forecasts
+    out["forecast_variance"] = out["forecast_outturn"] - out["control_total"]
+    return out
+
+
+def read_table(text: str, key: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text), dtype={key: str}).set_index(key)
+
+
+def assert_matches(produced: pd.DataFrame, expected: pd.DataFrame) -> None:
+    assert sorted(produced.index) == sorted(expected.index)
+    for column in expected.columns:
+        got = produced[column].reindex(expected.index).astype(float).to_numpy()
+        want = expected[column].astype(float).to_numpy()
+        # Money is printed to one decimal place; sums of many rounded parts may differ by a few tenths.
+        np.testing.assert_allclose(got, want, atol=0.3, rtol=0, equal_nan=True, err_msg=column)
+
+
+CONTRACT_COLUMNS = {
+    "system": ["system_code", "system_name", "region"],
+    "region": ["region"],
+    "org": ["org_code", "org_name", "system_code"],
+    "org_type": ["org_type"],
+}
+MEASURES = [
+    "orgs",
+    "orgs_reporting",
+    "plan_income_ytd",
+    "actual_income_ytd",
+    "plan_expenditure_ytd",
+    "actual_expenditure_ytd",
+    "overspend_ytd",
+    "plan_surplus_ytd",
+    "actual_surplus_ytd",
+    "variance_ytd",
+    "control_total",
+    "forecast_outturn",
+    "forecast_variance",
+]
+
+
+@pytest.mark.parametrize("by", ["system", "region", "org", "org_type"])
+def test_summary_defaults_match_the_contract_on_bundled_data(by: str) -> None:
+    code, out, err = run_summary(str(DATA), "--by", by)
+    assert code == 0, err
+    header = out.splitlines()[0].split(",")
+    assert header == CONTRACT_COLUMNS[by] + MEASURES
+    rows = pd.read_csv(DATA / "control_totals.csv", dtype={"org_code": str})
+    systems = pd.read_csv(DATA / "systems.csv")
+    # Defaults: the latest year, and its latest month with any actuals.
+    year = sorted(rows["financial_year"].unique())[-1]
+    month = int(rows[(rows["financial_year"] == year) & rows["actual_income"].notna()]["month"].max())
+    assert (year, month) == ("2018/19", 9)
+    key = CONTRACT_COLUMNS[by][0]
+    assert_matches(read_table(out, key), independent_summary(rows, systems, by, year, month))
+
+
+def test_summary_with_year_and_month_and_json() -> None:
+    code, out, err = run_summary(
+        str(DATA), "--by", "region", "--year", "2017/18", "--month", "6", "--format", "json"
+    )
+    assert code == 0, err
+    produced = pd.read_json(io.StringIO(out), orient="records").set_index("region")
+    rows = pd.read_csv(DATA / "control_totals.csv", dtype={"org_code": str})
+    systems = pd.read_csv(DATA / "systems.csv")
+    assert_matches(produced, independent_summary(rows, systems, "region", "2017/18", 6))
+
+
+def test_quarantined_rows_never_reach_the_summary(tmp_path: Path) -> None:
+    shutil.copy(DATA / "systems.csv", tmp_path / "systems.csv")
+    text = (DATA / "control_totals.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    header, body = lines[0], lines[1:]
+    rows = pd.read_csv(io.StringIO(text), dtype={"org_code": str})
+    # Spoil a month-9 row of 2018/19 (text in a money column) and duplicate another row's key.
+    target = rows.index[(rows["financial_year"] == "2018/19") & (rows["month"] == 9)][0]
+    cells = body[target].split(",")
+    cells[6] = "lots"
+    body[target] = ",".join(cells)
+    duplicated = rows.index[(rows["financial_year"] == "2018/19") & (rows["month"] == 3)][5]
+    body.append(body[duplicated])
+    (tmp_path / "control_totals.csv").write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
+
+    code, out, err = run_summary(str(tmp_path), "--by", "system")
+    assert code == 0, err
+    assert "3 quarantined rows were left out" in err
+    valid = rows.drop(index=[target, duplicated])
+    systems = pd.read_csv(tmp_path / "systems.csv")
+    assert_matches(
+        read_table(out, "system_code"), independent_summary(valid, systems, "system", "2018/19", 9)
+    )
+
+
+def test_summary_misuse_exits_2_without_a_traceback(tmp_path: Path) -> None:
+    code, _, err = run_summary(str(DATA), "--by", "planet")
+    assert code == 2 and "Traceback" not in err
+    code, _, err = run_summary(str(tmp_path / "missing"))
+    assert code == 2 and "Traceback" not in err
