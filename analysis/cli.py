@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from analysis.dataset import load_paths
-from analysis.model import Dataset
+if TYPE_CHECKING:  # pandas and pandera load only when a command runs, so usage errors and --help are instant
+    from analysis.model import Dataset
 
 EXIT_OK, EXIT_QUARANTINED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -122,6 +124,8 @@ def _print_validation(dataset: Dataset) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    from analysis.dataset import load_paths
+
     dataset = load_paths(args.paths)
     if args.json:
         print(json.dumps(validation_report(dataset), indent=2, ensure_ascii=False))
@@ -131,6 +135,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_summary(args: argparse.Namespace) -> int:
+    from analysis.dataset import load_paths
     from analysis.measures import summary_table
 
     dataset = load_paths(args.paths)
@@ -151,7 +156,7 @@ def run_summary(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     if args.format == "json":
-        print(table.to_json(orient="records", indent=2))
+        print(table.to_json(orient="records", indent=2, double_precision=1))
     else:
         sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
     return EXIT_OK
@@ -177,4 +182,12 @@ def run_sample(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"validate": run_validate, "summary": run_summary, "sample": run_sample}
-    return handlers[args.command](args)
+    try:
+        status = handlers[args.command](args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, and keep Python from complaining at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    return status

@@ -6,6 +6,7 @@ lookup always forms the base; a user's systems file adds to it or overrides it r
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ import pandas as pd
 
 from analysis.contract import CONTROL_TOTALS, KINDS, KINDS_BY_NAME, SYSTEMS, Kind
 from analysis.model import Dataset, FileReport
-from analysis.reading import FileError, RawTable, read_bytes
+from analysis.reading import FileError, RawTable, expected_headers, read_bytes
 from analysis.validation import PROBLEM_COLUMNS, RULE_MESSAGES, cross_row_rules, validate_rows
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -34,6 +35,15 @@ def collect_sources(paths: Iterable[str | Path]) -> tuple[list[Source], list[Fil
     """Expand files and folders (their *.csv files, sorted) into sources; unreadable paths become reports."""
     sources: list[Source] = []
     errors: list[FileReport] = []
+    seen: set[Path] = set()
+
+    def add(file: Path) -> None:
+        # A file named twice (itself and its folder) is read once, not reported as duplicating itself.
+        resolved = file.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            sources.append(_source(file, errors))
+
     for item in paths:
         path = Path(item)
         if path.is_dir():
@@ -43,9 +53,9 @@ def collect_sources(paths: Iterable[str | Path]) -> tuple[list[Source], list[Fil
             if not files:
                 errors.append(_error_report(str(path), "The folder holds no .csv files."))
             for file in files:
-                sources.append(_source(file, errors))
+                add(file)
         elif path.is_file():
-            sources.append(_source(path, errors))
+            add(path)
         else:
             errors.append(_error_report(str(path), "No such file or folder."))
     return [s for s in sources if s is not None], errors
@@ -83,7 +93,14 @@ def _base_systems() -> pd.DataFrame:
     path = BUNDLED_DIR / SYSTEMS.file_name
     if not path.exists():
         return pd.DataFrame(columns=list(SYSTEMS.names))
-    raw = read_bytes(path.read_bytes(), path.name)
+    stat = path.stat()
+    return _read_base_systems(str(path), stat.st_mtime_ns, stat.st_size).copy()
+
+
+@functools.lru_cache(maxsize=2)
+def _read_base_systems(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    """The bundled lookup's valid rows, read once per version of the file (every load merges it)."""
+    raw = read_bytes(Path(path).read_bytes(), Path(path).name)
     typed, problems = validate_rows(raw)
     bad = set(problems["line"])
     return typed[~typed.index.isin(bad)].reset_index(drop=True)
@@ -97,8 +114,16 @@ def load_sources(sources: Sequence[Source], extra_reports: Sequence[FileReport] 
         sha256 = hashlib.sha256(source.data).hexdigest()
         try:
             raw = read_bytes(source.data, source.name)
+            typed, problems = validate_rows(raw)
         except FileError as exc:
             reports.append(_error_report(source.path, str(exc), sha256))
+            continue
+        except Exception as exc:  # never a traceback: a file we fail on is reported, and the others load
+            message = (
+                f"The file could not be read ({type(exc).__name__}: {exc}). Check it is a CSV extract "
+                f"with one of these headers: {expected_headers()}"
+            )
+            reports.append(_error_report(source.path, message, sha256))
             continue
         report = FileReport(
             path=source.path,
@@ -111,18 +136,22 @@ def load_sources(sources: Sequence[Source], extra_reports: Sequence[FileReport] 
             ignored_columns=raw.ignored_columns,
             blank_lines=raw.blank_lines,
         )
-        typed, problems = validate_rows(raw)
         problems["file"] = source.path
         tables.append((report, raw, typed, problems))
         reports.append(report)
 
-    systems = _merge_systems(tables)
-    known = set(systems["system_code"].dropna()) | set(systems["ods_code"].dropna())
+    # Systems first: a systems row held back by a rule across rows (a code defined twice) must not reach
+    # the lookup either, or the lookup would silently pick one of the definitions.
+    systems_tables = [t for t in tables if t[1].kind is SYSTEMS]
     cross_problems = []
+    if systems_tables:
+        cross_problems.append(_cross_file_rules(SYSTEMS, systems_tables, None, pd.DataFrame()))
+    systems = _merge_systems(systems_tables, cross_problems)
+    known = set(systems["system_code"].dropna()) | set(systems["ods_code"].dropna())
     for kind in KINDS:
         of_kind = [t for t in tables if t[1].kind is kind]
-        if of_kind:
-            cross_problems.append(_cross_file_rules(kind, of_kind, None if kind is SYSTEMS else known))
+        if of_kind and kind is not SYSTEMS:
+            cross_problems.append(_cross_file_rules(kind, of_kind, known, systems))
     all_problems = (
         pd.concat([t[3] for t in tables] + cross_problems, ignore_index=True)
         if tables
@@ -166,25 +195,38 @@ def load_sources(sources: Sequence[Source], extra_reports: Sequence[FileReport] 
     )
 
 
-def _merge_systems(tables: list[tuple[FileReport, RawTable, pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:
-    """Bundled lookup first, then users' rows (valid by row rules) override it code by code."""
-    users = [
-        typed[~typed.index.isin(set(problems["line"]))]
-        for _, raw, typed, problems in tables
-        if raw.kind is SYSTEMS
-    ]
+def _merge_systems(
+    tables: list[tuple[FileReport, RawTable, pd.DataFrame, pd.DataFrame]], cross_problems: list[pd.DataFrame]
+) -> pd.DataFrame:
+    """Bundled lookup first, then users' valid rows (by row rules and rules across rows) override it."""
+    held_back = {
+        (file, line)
+        for problems in cross_problems
+        for file, line in zip(problems["file"], problems["line"], strict=True)
+    }
+    users = []
+    for report, _, typed, problems in tables:
+        bad = set(problems["line"]) | {line for file, line in held_back if file == report.path}
+        users.append(typed[~typed.index.isin(bad)])
     merged = pd.concat([_base_systems(), *users], ignore_index=True)
     merged = merged.drop_duplicates("system_code", keep="last").reset_index(drop=True)
     return merged[list(SYSTEMS.names)]
 
 
 def _cross_file_rules(
-    kind: Kind, tables: list[tuple[FileReport, RawTable, pd.DataFrame, pd.DataFrame]], known: set[str] | None
+    kind: Kind,
+    tables: list[tuple[FileReport, RawTable, pd.DataFrame, pd.DataFrame]],
+    known: set[str] | None,
+    systems: pd.DataFrame,
 ) -> pd.DataFrame:
     union = pd.concat(
         [typed.assign(_file=report.path, _line=typed.index.to_numpy()) for report, _, typed, _ in tables],
         ignore_index=True,
     )
+    if kind is not SYSTEMS:
+        # One system written as its ODS Q code in one row and its ONS code in another is still one system:
+        # compare them as the dataset will store them, or rules across rows see two systems.
+        union = _resolve_ods_system_codes(union, systems)
     failures = cross_row_rules(kind, union, known)
     if failures.empty:
         return pd.DataFrame(columns=PROBLEM_COLUMNS)

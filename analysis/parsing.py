@@ -57,6 +57,8 @@ def parse_money(values: pd.Series) -> pd.Series:
     """Money in £000: `1,234`, `£1,234`, `(1,234)` = -1234, `-1,234`, `−1234`; NA if blank or unparseable."""
     present = values.where(~not_given(values))
     direct = pd.to_numeric(present, errors="coerce")
+    # to_numeric reads "inf", "infinity" and "nan" as numbers; in a money column they are text, not amounts.
+    direct = direct.where(np.isfinite(direct.astype("float64")))
     needs_pattern = present.notna() & direct.isna()
     if not needs_pattern.any():
         return direct.astype("float64")
@@ -106,8 +108,8 @@ def parse_month(values: pd.Series) -> pd.Series:
 
 
 def parse_code(values: pd.Series) -> pd.Series:
-    """Codes are upper-cased with spaces removed; format is checked later."""
-    return values.str.replace(r"\s+", "", regex=True).str.upper()
+    """Codes are trimmed and upper-cased; a space inside one is a format fault, checked later."""
+    return values.str.strip().str.upper()
 
 
 def parse_name(values: pd.Series) -> pd.Series:

@@ -86,9 +86,18 @@ _ALIASES: dict[str, dict[str, str]] = {kind.name: _alias_map(kind) for kind in K
 def decode(data: bytes) -> tuple[str, str]:
     """Decode file bytes, returning (text, encoding name). UTF-8 (with or without BOM) or Windows-1252."""
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise FileError(
+                f"The file starts like UTF-16 text but is damaged ({exc.reason} at byte {exc.start}): "
+                f"save it again as CSV UTF-8. Expected a header row, one of: {expected_headers()}"
+            ) from None
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError:
+            data = data[3:]  # a UTF-8 mark on Windows-1252 text: read it as Windows-1252 below
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -102,15 +111,21 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def _check_is_text(data: bytes) -> None:
     if not data.strip():
-        raise FileError("The file is empty. Expected a CSV file with a header row.")
+        raise FileError(
+            f"The file is empty. Expected a CSV file with a header row, one of: {expected_headers()}"
+        )
     head = data[:4096]
     if head.startswith(b"PK\x03\x04"):
         raise FileError(
             "This is an Excel workbook or other zip file, not a CSV. In Excel use File > Save As > "
-            "CSV UTF-8 (comma delimited), then load the .csv file."
+            "CSV UTF-8 (comma delimited), then load the .csv file. Expected a header row, one of: "
+            f"{expected_headers()}"
         )
     if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
-        raise FileError("The file looks binary (it contains NUL bytes), not a CSV text file.")
+        raise FileError(
+            "The file looks binary (it contains NUL bytes), not a CSV text file. Expected a CSV file "
+            f"with a header row, one of: {expected_headers()}"
+        )
 
 
 def _split_header(line: str, delimiter: str) -> list[str]:
@@ -140,6 +155,18 @@ class _Header:
     share: float
 
 
+def _rank(header: _Header) -> tuple[int, float, int, int]:
+    """Prefer the kind that explains most header cells, then the most complete, then the earliest line.
+
+    Counting explained cells first matters because kinds share columns: a control-totals header missing
+    `month` still holds every required column of a system control totals file, and must be reported as a
+    control-totals file with a missing column, not read as another kind.
+    """
+    found = set(header.mapped.values())
+    matched = sum(1 for name in header.kind.required if name in found)
+    return len(found), header.share, matched, -header.line_index
+
+
 def _find_header(lines: list[str]) -> _Header | None:
     best: _Header | None = None
     for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
@@ -154,18 +181,15 @@ def _find_header(lines: list[str]) -> _Header | None:
                 if matched < 2:
                     continue
                 candidate = _Header(index, delimiter, fields, kind, mapped, share)
-                if best is None or (share, matched, -index) > (
-                    best.share,
-                    sum(1 for n in best.kind.required if n in best.mapped.values()),
-                    -best.line_index,
-                ):
+                if best is None or _rank(candidate) > _rank(best):
                     best = candidate
         if best is not None and best.share == 1.0:
             break
     return best
 
 
-def _expected_headers() -> str:
+def expected_headers() -> str:
+    """Every kind's expected header, for messages about files that cannot be read."""
     return "; ".join(f"{kind.title.lower()}: {kind.expected_header()}" for kind in KINDS)
 
 
@@ -184,13 +208,17 @@ def _check_header(header: _Header) -> None:
     for name, positions in by_name.items():
         if len(positions) > 1:
             cells = " and ".join(f"column {p + 1} ('{header.fields[p].strip()}')" for p in positions)
-            raise FileError(f"{cells} both mean {name}: keep one of them and load the file again.")
+            raise FileError(
+                f"{cells} both mean {name}: keep one of them and load the file again. "
+                f"Expected header: {kind.expected_header()}"
+            )
     for position, name in header.mapped.items():
         cell = header.fields[position]
         if _MILLIONS_RE.search(cell) and name in _MONEY_COLUMNS:
             raise FileError(
                 f"Column {position + 1} ('{cell.strip()}') is in £m, but extracts must be in £000: "
-                "convert the values to thousands of pounds."
+                "convert the values to thousands of pounds. "
+                f"Expected header: {kind.expected_header()}"
             )
 
 
@@ -218,19 +246,24 @@ def read_bytes(data: bytes, name: str) -> RawTable:
     header = _find_header(lines)
     if header is None:
         raise FileError(
-            f"No recognisable header row in the first lines. Expected one of: {_expected_headers()}"
+            f"No recognisable header row in the first lines. Expected one of: {expected_headers()}"
         )
     _check_header(header)
     body_lines = lines[header.line_index + 1 :]
     first_line_number = header.line_index + 2
     n_fields = len(header.fields)
     if '"' in text:
-        frame, field_counts = _tokenise_quoted(body_lines, header.delimiter, n_fields, first_line_number)
+        frame, field_counts, overflow = _tokenise_quoted(
+            body_lines, header.delimiter, n_fields, first_line_number
+        )
     else:
-        frame, field_counts = _tokenise_plain(body_lines, header.delimiter, n_fields, first_line_number)
+        frame, field_counts, overflow = _tokenise_plain(
+            body_lines, header.delimiter, n_fields, first_line_number
+        )
     frame = frame.astype("str")
     stripped = frame.apply(_strip_cells)
-    blank = stripped.isna().all(axis=1)
+    # A line is blank only if nothing is written in it, beyond the header's last column included.
+    blank = stripped.isna().all(axis=1) & ~stripped.index.isin(list(overflow))
     stripped = stripped.loc[~blank]
     bad_counts = {line: count for line, count in field_counts.items() if line in stripped.index}
     columns = {position: name for position, name in header.mapped.items()}
@@ -264,64 +297,97 @@ def _strip_cells(column: pd.Series) -> pd.Series:
 
 def _tokenise_plain(
     body_lines: list[str], delimiter: str, n_fields: int, first_line_number: int
-) -> tuple[pd.DataFrame, dict[int, int]]:
-    """Fast path for files without quotes: pandas' C parser, with field counts checked per line."""
+) -> tuple[pd.DataFrame, dict[int, int], set[int]]:
+    """Fast path for files without quotes: pandas' C parser, with field counts checked per line.
+
+    Returns (frame, line → fields seen where that differs from the header, lines with text beyond the
+    header's last column).
+    """
     line_numbers = pd.RangeIndex(first_line_number, first_line_number + len(body_lines), name="line")
     if not body_lines:
-        return pd.DataFrame(columns=range(n_fields), dtype="str", index=line_numbers), {}
+        return pd.DataFrame(columns=range(n_fields), dtype="str", index=line_numbers), {}, set()
     counts = pd.Series(body_lines, dtype="str").str.count(re.escape(delimiter)).to_numpy() + 1
     empty = pd.Series(body_lines, dtype="str").str.strip().eq("").to_numpy()
     wrong = (counts != n_fields) & ~empty
     too_many = counts > n_fields
     kept_lines = [line for line, over in zip(body_lines, too_many, strict=True) if not over]
-    frame = pd.read_csv(
-        io.StringIO("\n".join(kept_lines) + "\n"),
-        sep=delimiter,
-        header=None,
-        names=range(n_fields),
-        dtype="str",
-        keep_default_na=False,
-        na_filter=False,
-        skip_blank_lines=False,
-        quoting=csv.QUOTE_NONE,
-        engine="c",
-    )
+    if not kept_lines:
+        # Every line has too many fields: read_csv would still return one (blank) row for the empty text.
+        frame = pd.DataFrame(columns=range(n_fields), dtype="str")
+    else:
+        frame = pd.read_csv(
+            io.StringIO("\n".join(kept_lines) + "\n"),
+            sep=delimiter,
+            header=None,
+            names=range(n_fields),
+            dtype="str",
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_NONE,
+            engine="c",
+        )
     frame.index = line_numbers[~too_many]
+    overflow: set[int] = set()
     if too_many.any():
-        extra = {
-            number: line.split(delimiter)[:n_fields]
-            for number, line, over in zip(line_numbers, body_lines, too_many, strict=True)
-            if over
-        }
+        extra = {}
+        for number, line, over in zip(line_numbers, body_lines, too_many, strict=True):
+            if over:
+                cells = line.split(delimiter)
+                extra[number] = cells[:n_fields]
+                if _any_text(cells[n_fields:]):
+                    overflow.add(int(number))
         frame = pd.concat([frame, pd.DataFrame.from_dict(extra, orient="index", columns=range(n_fields))])
         frame = frame.sort_index()
         frame.index.name = "line"
     field_counts = {
         int(number): int(count) for number, count, bad in zip(line_numbers, counts, wrong, strict=True) if bad
     }
-    return frame, field_counts
+    return frame, field_counts, overflow
+
+
+def _any_text(cells: list[str]) -> bool:
+    return any(cell.replace("\u00a0", " ").strip() for cell in cells)
 
 
 def _tokenise_quoted(
     body_lines: list[str], delimiter: str, n_fields: int, first_line_number: int
-) -> tuple[pd.DataFrame, dict[int, int]]:
-    """Exact path for files with quotes: the csv module, tracking the physical line each record starts on."""
+) -> tuple[pd.DataFrame, dict[int, int], set[int]]:
+    """Exact path for files with quotes: the csv module, tracking the physical line each record starts on.
+
+    A record that spans several lines but has the wrong number of fields is a quote opened and not closed
+    where it should be (`"Alpha Hospitals,acute,...`): the csv module would swallow every line up to the
+    next quote into one cell. Such a record is read again line by line, so each of those lines is still a
+    row of its own with its own line number, and nothing disappears into one cell.
+    """
     reader = csv.reader(io.StringIO("\n".join(body_lines) + "\n"), delimiter=delimiter, strict=False)
     records: list[list[str]] = []
     numbers: list[int] = []
     field_counts: dict[int, int] = {}
+    overflow: set[int] = set()
+
+    def add(record: list[str], number: int) -> None:
+        if record and len(record) != n_fields and any(cell.strip() for cell in record):
+            field_counts[number] = len(record)
+        if len(record) > n_fields and _any_text(record[n_fields:]):
+            overflow.add(number)
+        numbers.append(number)
+        records.append((record + [""] * n_fields)[:n_fields])
+
     previous_end = 0
     for record in reader:
-        start = first_line_number + previous_end
+        start, span = previous_end, reader.line_num - previous_end
         previous_end = reader.line_num
-        if record and len(record) != n_fields and any(cell.strip() for cell in record):
-            field_counts[start] = len(record)
-        record = (record + [""] * n_fields)[:n_fields]
-        numbers.append(start)
-        records.append(record)
+        if span > 1 and len(record) != n_fields:
+            for offset in range(start, start + span):
+                if offset < len(body_lines):
+                    line = next(csv.reader([body_lines[offset]], delimiter=delimiter, strict=False), [])
+                    add(line, first_line_number + offset)
+        else:
+            add(record, first_line_number + start)
     frame = pd.DataFrame(records, columns=range(n_fields), dtype="str")
     frame.index = pd.Index(numbers, name="line")
-    return frame, field_counts
+    return frame, field_counts, overflow
 
 
 def read_path(path: Path) -> RawTable:

@@ -78,13 +78,13 @@ def _non_negative() -> pa.Check:
     return _rule("negative", lambda s: s.isna() | (s >= 0))
 
 
-def _money(raw: pd.DataFrame, column: str, required: bool, non_negative: bool) -> pa.Column:
+def _money(raw: pd.DataFrame, column: str, required: bool, non_negative: bool, *extra: pa.Check) -> pa.Column:
     checks = [_parsed(raw, column, "not_a_number")]
     if required:
         checks.insert(0, _rule("required", lambda s: ~parsing.not_given(raw[column])))
     if non_negative:
         checks.append(_non_negative())
-    return pa.Column("float64", checks=checks, nullable=True)
+    return pa.Column("float64", checks=[*checks, *extra], nullable=True)
 
 
 def _text(raw: pd.DataFrame, column: str, required: bool, *checks: pa.Check) -> pa.Column:
@@ -173,14 +173,21 @@ def _control_totals(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFrameSchema
                 _rule("unknown_org_type", lambda s: raw["org_type"].isna() | s.notna()),
             ),
             "plan_income": _money(raw, "plan_income", True, True),
-            "actual_income": _money(raw, "actual_income", False, True),
+            "actual_income": _money(
+                raw,
+                "actual_income",
+                False,
+                True,
+                # Reported on the blank one of the pair: that is the cell to fill in.
+                _rule("actuals_incomplete", lambda s: actual_income_given | ~actual_expenditure_given),
+            ),
             "plan_expenditure": _money(raw, "plan_expenditure", True, True),
             "actual_expenditure": pa.Column(
                 "float64",
                 checks=[
                     _parsed(raw, "actual_expenditure", "not_a_number"),
                     _non_negative(),
-                    _rule("actuals_incomplete", lambda s: actual_income_given == actual_expenditure_given),
+                    _rule("actuals_incomplete", lambda s: actual_expenditure_given | ~actual_income_given),
                 ],
                 nullable=True,
             ),
