@@ -1,6 +1,8 @@
-"""The command line: `python -m analysis validate | summary | sample`, per the data contract.
+"""The command line: `python -m analysis validate | summary | sample | export`, per the data contract.
 
 Exit status: 0 all valid, 1 some rows quarantined, 2 a file could not be read or the command was misused.
+`export` exits 0 when the file is written (quarantined rows are noted on standard error; the extract records
+them), 2 on misuse, an unreadable file, or a PDF that cannot be made; it writes nothing unless it succeeds.
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ if TYPE_CHECKING:  # pandas and pandera load only when a command runs, so usage 
     from analysis.model import Dataset
 
 EXIT_OK, EXIT_QUARANTINED, EXIT_UNREADABLE = 0, 1, 2
+EXPORT_FORMATS = {"systems": ("csv", "xlsx"), "rows": ("csv", "xlsx"), "pack": ("html", "pdf")}
+"""What each export can be written as (the first is the default when --out's suffix does not say)."""
+EXPORT_PAGES = {"systems": "systems", "rows": "explore", "pack": ""}
+"""The dashboard page (URL path) each export reproduces, for the link in the extract."""
+_UNITS = {"£m": "£m", "m": "£m", "£000": "£000", "000": "£000", "k": "£000"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +57,38 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, help="folder to write into")
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--bundled", action="store_true", help="write the bundled illustrative set instead")
+
+    export = commands.add_parser(
+        "export", help="write the systems table, the filtered rows or the board pack to a file"
+    )
+    export.add_argument("paths", nargs="+", help="files or folders of CSV extracts")
+    export.add_argument("--what", choices=list(EXPORT_FORMATS), required=True)
+    export.add_argument(
+        "--format",
+        choices=["csv", "xlsx", "html", "pdf"],
+        help="tables: csv or xlsx; pack: html or pdf (default: from --out's suffix, else csv / html)",
+    )
+    export.add_argument("--out", required=True, help="file to write (replaced if it exists)")
+    export.add_argument("--year", help="financial year, e.g. 2018/19 (default: latest)")
+    export.add_argument("--month", type=int, help="as-at month 1-12 (default: latest with actuals)")
+    export.add_argument("--region", action="append", default=[], help="region (repeat for more)")
+    export.add_argument("--system", action="append", default=[], help="system code (repeat for more)")
+    export.add_argument(
+        "--detail",
+        help="pack: the system shown in detail (default: the first --system, else the most adverse)",
+    )
+    export.add_argument("--org-type", action="append", default=[], help="organisation type (repeat)")
+    export.add_argument("--rating", action="append", default=[], help="2017 progress rating (repeat)")
+    export.add_argument("--unit", type=_unit, default="£m", help="£m (default) or £000")
+    export.add_argument("--restate", action="store_true", help="restate on today's footprints")
     return parser
+
+
+def _unit(text: str) -> str:
+    unit = _UNITS.get(text.strip())
+    if unit is None:
+        raise argparse.ArgumentTypeError(f"unit must be £m or £000, not {text!r}")
+    return unit
 
 
 def validation_report(dataset: Dataset) -> dict:
@@ -179,9 +217,152 @@ def run_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_format(args: argparse.Namespace) -> str:
+    allowed = EXPORT_FORMATS[args.what]
+    if args.format:
+        if args.format not in allowed:
+            raise ValueError(f"--what {args.what} is written as {' or '.join(allowed)}, not {args.format}")
+        return args.format
+    suffix = Path(args.out).suffix.lower().lstrip(".")
+    return suffix if suffix in allowed else allowed[0]
+
+
+def _export_filters(args: argparse.Namespace, dataset: Dataset):
+    """The filters the options ask for, checked against the data (a typo is an error, not "all")."""
+    from analysis.filters import Filters, available_options, normalise_year, resolve
+
+    options = available_options(dataset)
+    year = None
+    if args.year:
+        year = normalise_year(args.year)
+        if year not in options.years:
+            raise ValueError(f"--year {args.year}: not in the data; years: {', '.join(options.years)}")
+    chosen_year = year or (options.years[-1] if options.years else None)
+    if args.month is not None:
+        months = options.months.get(chosen_year, ())
+        if args.month not in months:
+            listed = ", ".join(map(str, months)) or "none"
+            raise ValueError(
+                f"--month {args.month}: no actuals in {chosen_year}; months with actuals: {listed}"
+            )
+    systems = tuple(code.strip().upper() for code in args.system)
+    checks = (
+        ("--region", tuple(args.region), options.regions),
+        ("--system", systems, tuple(options.systems)),
+        ("--org-type", tuple(t.strip().lower() for t in args.org_type), options.org_types),
+        ("--rating", tuple(args.rating), options.ratings),
+    )
+    for flag, values, offered in checks:
+        unknown = [v for v in values if v not in offered]
+        if unknown:
+            shown = ", ".join(offered[:12]) + (", ..." if len(offered) > 12 else "")
+            raise ValueError(f"{flag} {', '.join(unknown)}: not in the data; choose from {shown}")
+    if args.detail and args.detail.strip().upper() not in options.systems:
+        raise ValueError(f"--detail {args.detail}: not a system in the data")
+    asked = Filters(
+        financial_year=year,
+        month=args.month,
+        regions=checks[0][1],
+        systems=systems,
+        org_types=checks[2][1],
+        ratings=checks[3][1],
+    )
+    return resolve(asked, dataset, options), options
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write next to the target, then rename: a reader never sees half a file."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    try:
+        fmt = _export_format(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if not out.parent.is_dir():
+        print(f"error: the folder {out.parent} does not exist", file=sys.stderr)
+        return EXIT_UNREADABLE
+    from analysis import boardpack, exports, views
+    from analysis.dataset import load_paths
+
+    if fmt == "pdf" and not boardpack.pdf_available():
+        print(f"error: {boardpack.NO_BROWSER}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    dataset = load_paths(args.paths)
+    if dataset.file_errors:
+        for report in dataset.file_errors:
+            print(f"{report.path}: cannot be read: {report.error}", file=sys.stderr)
+        print("Nothing was written: fix or remove the unreadable file(s).", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if dataset.control_totals.empty:
+        print("No valid control-total rows to export.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if dataset.rows_quarantined:
+        print(
+            f"{dataset.rows_quarantined} quarantined rows were left out (run `python -m analysis validate` "
+            "to see why); the extract records this.",
+            file=sys.stderr,
+        )
+    try:
+        filters, options = _export_filters(args, dataset)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    names = options.systems
+    link = exports.view_link(
+        filters, args.unit, args.restate, page=EXPORT_PAGES[args.what], system_names=names
+    )
+    if args.what == "pack":
+        document = boardpack.build_board_pack(
+            dataset,
+            filters,
+            args.unit,
+            args.restate,
+            system_code=args.detail.strip().upper() if args.detail else (filters.systems or (None,))[0],
+            system_names=names,
+            origin="files: " + ", ".join(args.paths),
+            link=link,
+        )
+        try:
+            data = boardpack.board_pack_pdf(document) if fmt == "pdf" else document.encode("utf-8")
+        except boardpack.PdfUnavailable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    else:
+        scope = views.scope(dataset, filters, args.unit, args.restate)
+        if args.what == "systems":
+            frame, title = views.systems(scope).table, "Systems side by side"
+        else:
+            frame, title = views.explore_rows(scope), "Filtered rows (organisation by month)"
+        if frame.empty:
+            print("No rows match the filters: the file has a header only.", file=sys.stderr)
+        if fmt == "csv":
+            data = exports.csv_bytes(frame)
+        else:
+            info = exports.extract_info(
+                dataset, filters, args.unit, args.restate, link, title=title, system_names=names
+            )
+            try:
+                data = exports.xlsx_bytes(frame, info, args.unit, sheet_name=args.what.capitalize())
+            except exports.ExtractTooLarge as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return EXIT_UNREADABLE
+    _write_atomically(out, data)
+    print(out)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"validate": run_validate, "summary": run_summary, "sample": run_sample}
+    handlers = {"validate": run_validate, "summary": run_summary, "sample": run_sample, "export": run_export}
     try:
         status = handlers[args.command](args)
         sys.stdout.flush()

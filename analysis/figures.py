@@ -7,6 +7,8 @@ Favourable and adverse are told apart by colour AND by sign, label and marker sh
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,6 +29,14 @@ PNG_EXPORT = {"format": "png", "width": 1600, "height": 900, "scale": 2}
 """Modebar PNG download: 3200×1800 px, sharp enough for a slide."""
 
 
+def safe_text(text: object) -> str:
+    """Text from the data made inert for plotly, which reads a subset of HTML (<b>, <a href>) in labels.
+
+    Entities are shown as the characters they stand for, so a name reads as typed and never as markup.
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _alt(figure: go.Figure, text: str) -> go.Figure:
     figure.update_layout(meta={"alt": text})
     return figure
@@ -40,7 +50,8 @@ def alt_text(figure: go.Figure) -> str:
 
 def plotly_config(file_name: str) -> dict:
     """The plotly toolbar setup: a PNG download with a meaningful file name at slide resolution."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in file_name).strip("_") or "chart"
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in file_name)
+    safe = re.sub(r"_{2,}", "_", safe).strip("_") or "chart"  # "M09 (Dec 2018)" -> "M09_Dec_2018"
     return {
         "displaylogo": False,
         "toImageButtonOptions": {**PNG_EXPORT, "filename": safe[:80]},
@@ -50,7 +61,12 @@ def plotly_config(file_name: str) -> dict:
 
 def _layout(figure: go.Figure, title: str, subtitle: str, height: int) -> go.Figure:
     figure.update_layout(
-        title={"text": title, "subtitle": {"text": subtitle}, "x": 0, "xanchor": "left"},
+        title={
+            "text": safe_text(title),
+            "subtitle": {"text": safe_text(subtitle)},
+            "x": 0,
+            "xanchor": "left",
+        },
         font=FONT,
         height=height,
         margin={"l": 10, "r": 30, "t": 96, "b": 40},
@@ -82,7 +98,7 @@ def _label(row: pd.Series, key: str, name: str) -> str:
 def empty_figure(message: str) -> go.Figure:
     """A blank chart that says why there is nothing to show."""
     figure = go.Figure()
-    figure.add_annotation(text=message, showarrow=False, font={"size": 16, "color": NHS_DARK_GREY})
+    figure.add_annotation(text=safe_text(message), showarrow=False, font={"size": 16, "color": NHS_DARK_GREY})
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
     _layout(figure, "Nothing to show", message, 300)
@@ -103,7 +119,7 @@ def ranked_variance(
     figure = go.Figure(
         go.Bar(
             x=values,
-            y=labels,
+            y=[safe_text(label) for label in labels],
             orientation="h",
             marker={
                 "color": np.where(adverse, ADVERSE, FAVOURABLE),
@@ -166,7 +182,7 @@ def plan_vs_actual_dumbbell(
     ys: list[str | None] = []
     for label, p, a in zip(labels, plan, actual, strict=True):
         xs += [p, a, None]
-        ys += [label, label, None]
+        ys += [safe_text(label), safe_text(label), None]
     figure.add_trace(
         go.Scatter(
             x=xs,
@@ -181,7 +197,7 @@ def plan_vs_actual_dumbbell(
     figure.add_trace(
         go.Scatter(
             x=plan,
-            y=labels,
+            y=[safe_text(label) for label in labels],
             mode="markers",
             name="Plan",
             marker={"symbol": "line-ns-open", "size": 16, "line": {"width": 3}, "color": NHS_DARK_GREY},
@@ -196,7 +212,7 @@ def plan_vs_actual_dumbbell(
     figure.add_trace(
         go.Scatter(
             x=actual,
-            y=labels,
+            y=[safe_text(label) for label in labels],
             mode="markers",
             name="Actual",
             marker={
@@ -313,7 +329,7 @@ def waterfall(steps: pd.DataFrame, unit: Unit, period: str, name: str) -> go.Fig
     ]
     figure = go.Figure(
         go.Waterfall(
-            x=[_short(label) for label in steps["label"]],
+            x=[safe_text(_short(label)) for label in steps["label"]],
             y=values,
             measure=steps["measure"].tolist(),
             text=words,
@@ -324,7 +340,7 @@ def waterfall(steps: pd.DataFrame, unit: Unit, period: str, name: str) -> go.Fig
             increasing={"marker": {"color": FAVOURABLE}},
             decreasing={"marker": {"color": ADVERSE, "line": {"color": "#8A1538", "width": 1}}},
             totals={"marker": {"color": NHS_DARK_GREY}},
-            customdata=steps["label"],
+            customdata=[safe_text(label) for label in steps["label"]],
             hovertemplate="%{customdata}<br>%{text}<extra></extra>",
         )
     )
@@ -482,7 +498,7 @@ def ratings_strip(table: pd.DataFrame, unit: Unit, period: str) -> go.Figure:
                 fillcolor="rgba(0,94,184,0.08)",
                 customdata=np.column_stack(
                     [
-                        group["system_name"].fillna(group["system_code"]),
+                        [safe_text(n) for n in group["system_name"].fillna(group["system_code"])],
                         [_words(v, unit) for v in group["variance_ytd"]],
                     ]
                 ),

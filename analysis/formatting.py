@@ -82,12 +82,16 @@ def is_missing(value: object) -> bool:
 
 
 def _to_decimal(value: object) -> Decimal:
-    """The decimal value as written (shortest repr of a float), so 2.45 is 2.45, not 2.4500000000000002."""
+    """The decimal value as written, so 2.45 is 2.45, not 2.4500000000000002.
+
+    Floats are read to 12 significant digits: sums of many £000 amounts carry binary noise in the last
+    places (63,831.5 arrives as 63831.49999999814), which would otherwise decide a half-way rounding.
+    """
     if isinstance(value, Decimal):
         return value
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return Decimal(int(value))
-    return Decimal(repr(float(value)))  # type: ignore[arg-type]
+    return Decimal(format(float(value), ".12g"))  # type: ignore[arg-type]
 
 
 def _round(value: Decimal, decimals: int) -> Decimal:

@@ -22,6 +22,27 @@ from analysis.ratings import ratings_vs_money, system_ratings
 NO_DATA = "No rows match the filters. Widen the selection or press Reset filters."
 
 
+def no_actuals_message(year: str | None, month: int | None = None, who: str | None = None) -> str:
+    """Why there is no year to date to show: nothing reported yet (said plainly, not as a filter problem)."""
+    when = f"{year} up to {formatting.month_label(year, month)}" if year and month else (year or "any year")
+    if who:
+        subject = f"{who} has not reported"
+    elif month:
+        subject = "No organisation in the selection has reported"
+    else:
+        subject = "No organisation has reported"
+    return (
+        f"{subject} actuals for {when} yet, so there is no year to date to compare with plan. "
+        "The planned figures are on the Explore page."
+    )
+
+
+def has_actuals(rows: pd.DataFrame, month: int | None) -> pd.Series:
+    """Per row: actuals reported and within months 1..month (the rows a year to date is built from)."""
+    reported = rows["actual_income"].notna() & rows["actual_expenditure"].notna()
+    return reported & (rows["month"] <= month) if month else reported & False
+
+
 def money_label(name: str, unit: Unit) -> str:
     """A money column's header carries its unit, on screen and in every export."""
     return f"{name} ({unit})"
@@ -125,8 +146,11 @@ def _pct_of_plan(overspend: float, plan: float) -> str | None:
 def overview(s: Scope) -> OverviewView:
     """The board's page: headline figures, ranked variance and the national paragraph."""
     summary = system_summary(s)
-    if summary.empty or not s.month:
+    if summary.empty:
         return OverviewView(s.period, (), NO_DATA, figures.empty_figure(NO_DATA), summary, NO_DATA)
+    if not has_actuals(selected_rows(s), s.month).any():
+        message = no_actuals_message(s.year, s.month)
+        return OverviewView(s.period, (), message, figures.empty_figure(message), summary, message)
     national = national_summary(s)
     unit = s.unit
     adverse = int((summary["variance_ytd"] < 0).sum())
@@ -237,6 +261,11 @@ def systems(s: Scope) -> SystemsView:
     summary = system_summary(s)
     if summary.empty:
         return SystemsView(s.period, pd.DataFrame(), figures.empty_figure(NO_DATA), NO_DATA)
+    rows = selected_rows(s)
+    reporting = set(rows.loc[has_actuals(rows, s.month), "system_code"])
+    if not reporting:
+        message = no_actuals_message(s.year, s.month)
+        return SystemsView(s.period, pd.DataFrame(), figures.empty_figure(message), message)
     lookup = s.dataset.systems
     ratings = system_ratings(s.dataset.progress_ratings, lookup).set_index("system_code")["rating_label"]
     cohorts = _cohorts(lookup)
@@ -260,14 +289,21 @@ def systems(s: Scope) -> SystemsView:
             "Control total": scale("control_total"),
             "Forecast outturn": scale("forecast_outturn"),
             "Forecast vs control total": scale("forecast_variance"),
-            "Accepted": summary["system_code"].map(accepted).fillna("not stated"),
+            "Forecasts in": [
+                f"{int(f)} of {int(o)}"
+                for f, o in zip(summary["orgs_forecasting"], summary["orgs"], strict=True)
+            ],
+            "Accepted": [accepted.get(code, "not stated") for code in summary["system_code"]],
             "Trend (SPC)": [
                 spc.VARIATION_LABELS[variation[c].variation] if c in variation else "too few points"
                 for c in summary["system_code"]
             ],
         }
     )
-    table["Position"] = [formatting.favourable_or_adverse(v) or "no actuals" for v in summary["variance_ytd"]]
+    table["Position"] = [
+        (formatting.favourable_or_adverse(v) if c in reporting else None) or "no actuals"
+        for c, v in zip(summary["system_code"], summary["variance_ytd"], strict=True)
+    ]
     table = table.sort_values("Variance YTD", kind="stable").reset_index(drop=True)
     table = with_units(table, SYSTEM_TABLE_MONEY, s.unit)
     return SystemsView(s.period, table, figures.plan_vs_actual_dumbbell(summary, s.unit, s.period), None)
@@ -308,22 +344,9 @@ def system_detail(s: Scope, code: str) -> SystemDetailView:
     rows = selected_rows(s)
     rows = rows[rows["system_code"] == code]
     if rows.empty or not s.year:
-        empty = figures.empty_figure(NO_DATA)
-        return SystemDetailView(
-            code,
-            name,
-            s.period,
-            NO_DATA,
-            (),
-            empty,
-            empty,
-            empty,
-            "",
-            pd.DataFrame(),
-            "",
-            pd.DataFrame(),
-            NO_DATA,
-        )
+        return _empty_detail(code, name, s.period, NO_DATA)
+    if not has_actuals(rows, s.month).any():
+        return _empty_detail(code, name, s.period, no_actuals_message(s.year, s.month, who=name))
     summary = measures.ytd_summary(rows, s.dataset.systems, "system", s.year, s.month)
     row = summary.iloc[0]
     attribution = measures.variance_attribution(rows, code, s.year, s.month)
@@ -378,6 +401,14 @@ def system_detail(s: Scope, code: str) -> SystemDetailView:
     )
 
 
+def _empty_detail(code: str, name: str, period: str, message: str) -> SystemDetailView:
+    empty = figures.empty_figure(message)
+    frame = pd.DataFrame()
+    return SystemDetailView(
+        code, name, period, message, (), empty, empty, empty, "", frame, "", frame, message
+    )
+
+
 def attribution_table(attribution: pd.DataFrame, unit: Unit) -> pd.DataFrame:
     """Member organisations' contributions to the system's variance, in the display unit."""
     scale = lambda column: formatting.scale(attribution[column].astype(float), unit)  # noqa: E731
@@ -428,6 +459,9 @@ def ratings(s: Scope) -> RatingsView:
     if not s.year:
         return RatingsView(s.period, pd.DataFrame(), figures.empty_figure(NO_DATA), NO_DATA)
     rows = selected_rows(s)
+    if not rows.empty and not has_actuals(rows, s.month).any():
+        message = no_actuals_message(s.year, s.month)
+        return RatingsView(s.period, pd.DataFrame(), figures.empty_figure(message), message)
     table = ratings_vs_money(dataclasses.replace(s.dataset, control_totals=rows), s.year, s.month)
     table = table[table["orgs"] > 0] if "orgs" in table.columns else table
     if table.empty:

@@ -52,8 +52,10 @@ with problems:
     if dataset.problems.empty:
         st.success("Every row of every readable file passed every check.", icon=":material/check_circle:")
     else:
+        count, held = len(dataset.problems), dataset.rows_quarantined
         st.write(
-            f"{len(dataset.problems):,} problems on {dataset.rows_quarantined:,} rows. Those rows are held "
+            f"{count:,} problem{'' if count == 1 else 's'} on {held:,} row{'' if held == 1 else 's'}. "
+            "Those rows are held "
             "back from every figure, table and export until the file is corrected. Line numbers are as a "
             "spreadsheet shows them (the header is line 1)."
         )

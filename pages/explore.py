@@ -1,4 +1,4 @@
-"""Explore: the filtered rows at organisation-month grain, with column choice."""
+"""Explore: the filtered rows at organisation-month grain, with column choice and downloads."""
 
 import streamlit as st
 
@@ -21,3 +21,4 @@ st.caption(
     "not yet reported."
 )
 shell.money_table(shown, ctx.unit, height=560)
+shell.download_buttons(shown, "rows", ctx, title="Explore: filtered rows", page="explore")

@@ -23,6 +23,7 @@ with table_tab:
         "Variance % is the variance as a share of planned expenditure year to date."
     )
     selection = shell.money_table(view.table, ctx.unit, key="systems_table", on_select="rerun")
+    shell.download_buttons(view.table, "systems", ctx, title="Systems side by side", page="systems")
     rows = selection.selection.rows if selection else []
     if rows:
         shell.open_system(view.table.iloc[rows[0]]["Code"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from analysis import exports
+
 GLOSSARY: dict[str, str] = {
     "STP": "Sustainability and transformation partnership: the 44 local footprints of NHS organisations "
     "and councils set up in 2016 to plan services together.",
@@ -43,10 +45,7 @@ MERGED_FOOTPRINTS = (
     "counted once, under one system."
 )
 
-SAMPLE_BANNER = (
-    "Illustrative data: system codes, names, regions, organisations and the sourced ratings are real; "
-    "every money figure is synthetic (fixed-seed sample), not NHS accounts."
-)
+SAMPLE_BANNER = exports.SAMPLE_NOTE
 
 ABOUT = """
 **What this is.** A dashboard of NHS integrated care systems' financial position against plan: planned

@@ -6,6 +6,7 @@ the resolved filters, so no page builds its own filter widgets or loads data its
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from analysis import figures, formatting
+from analysis import boardpack, exports, figures, formatting
 from analysis.filters import Filters, Options, available_options, resolve
 from analysis.model import Dataset
 from ui import content, data
@@ -74,13 +75,22 @@ def _reset_filters() -> None:
         st.session_state.pop(key, None)
 
 
+def _year_changed() -> None:
+    """A new year starts at its own default as-at month (its latest with actuals), not the old year's."""
+    st.session_state.pop("month", None)
+
+
 def _filter_bar(dataset: Dataset) -> tuple[Filters, formatting.Unit, bool, Options]:
     """Sidebar widgets, each bound to a query parameter so a copied link reproduces the view."""
     options = available_options(dataset)
     sidebar = st.sidebar
     sidebar.header("Filters")
     years = list(reversed(options.years))
-    year = sidebar.selectbox("Financial year", years, key="year", bind="query-params") if years else None
+    year = (
+        sidebar.selectbox("Financial year", years, key="year", bind="query-params", on_change=_year_changed)
+        if years
+        else None
+    )
     months = options.months.get(year, ()) if year else ()
     month = None
     if months:
@@ -97,7 +107,7 @@ def _filter_bar(dataset: Dataset) -> tuple[Filters, formatting.Unit, bool, Optio
     chosen_systems = sidebar.multiselect(
         "Systems",
         list(systems),
-        format_func=lambda code: f"{systems.get(code, code)} ({code})",
+        format_func=lambda code: exports.system_label(code, systems),  # the URL spells it so: keep in step
         key="system",
         bind="query-params",
     )
@@ -126,25 +136,12 @@ def _filter_bar(dataset: Dataset) -> tuple[Filters, formatting.Unit, bool, Optio
 
 def active_filters_sentence(ctx: PageContext) -> str:
     """The filters in force, in words, for the top of each page and for exports."""
-    f = ctx.filters
-    parts = []
-    if f.financial_year and f.month:
-        parts.append(
-            f"{f.financial_year}, year to date at {formatting.month_label(f.financial_year, f.month)}"
-        )
-    if f.regions:
-        parts.append("region " + ", ".join(f.regions))
-    if f.systems:
-        names = ctx.options.systems
-        parts.append("systems " + ", ".join(names.get(c, c) for c in f.systems))
-    if f.org_types:
-        parts.append("organisation types " + ", ".join(f.org_types))
-    if f.ratings:
-        parts.append("rated " + ", ".join(f.ratings))
-    if ctx.restate:
-        parts.append("restated on today's footprints")
-    parts.append(f"figures in {ctx.unit}")
-    return "; ".join(parts)
+    return exports.describe_filters(ctx.filters, ctx.unit, ctx.restate, ctx.options.systems)
+
+
+def view_link(ctx: PageContext, page: str = "") -> str:
+    """The address that reopens this view: ``APP_BASE_URL``, the page, the filters as the URL holds them."""
+    return exports.view_link(ctx.filters, ctx.unit, ctx.restate, page=page, system_names=ctx.options.systems)
 
 
 def render() -> None:
@@ -161,13 +158,12 @@ def render() -> None:
         st.warning(loaded.warning, icon=":material/warning:")
     if dataset.is_sample:
         st.info(content.SAMPLE_BANNER, icon=":material/science:")
-    if dataset.rows_quarantined or dataset.file_errors:
-        st.warning(
-            f"{dataset.rows_quarantined:,} rows were held back by the checks"
-            + (f" and {len(dataset.file_errors)} file(s) could not be read" if dataset.file_errors else "")
-            + ": see the Data page.",
-            icon=":material/rule:",
-        )
+    held, unreadable = dataset.rows_quarantined, len(dataset.file_errors)
+    problems = [f"{held:,} row{' was' if held == 1 else 's were'} held back by the checks"] if held else []
+    if unreadable:
+        problems.append(f"{unreadable} file{'' if unreadable == 1 else 's'} could not be read")
+    if problems:
+        st.warning(" and ".join(problems) + ": see the Data page.", icon=":material/rule:")
 
 
 def header(title: str, ctx: PageContext) -> None:
@@ -177,7 +173,11 @@ def header(title: str, ctx: PageContext) -> None:
 
 
 def guarded(run: Callable[[], None]) -> None:
-    """Run a page; any unexpected error becomes a plain message (details go to the server log)."""
+    """Run a page; any unexpected error becomes a plain message (details go to the server log).
+
+    The context is dropped after the page, so a page script run without app.py (Streamlit's legacy
+    pages/ mode) never finds last run's context and is sent through app.py instead.
+    """
     try:
         run()
     except Exception:
@@ -187,6 +187,8 @@ def guarded(run: Callable[[], None]) -> None:
             "try another selection, press Reset filters, or check the Data page.",
             icon=":material/error:",
         )
+    finally:
+        st.session_state.pop(CONTEXT_KEY, None)
 
 
 def headlines(items) -> None:
@@ -248,7 +250,7 @@ DETAIL_PAGE = "pages/system_detail.py"
 def open_system(code: str) -> None:
     """Drill through to one system's detail page, keeping every filter (they live in the URL)."""
     st.session_state["focus"] = code
-    st.switch_page(DETAIL_PAGE)
+    st.switch_page(DETAIL_PAGE, query_params={})  # bound filters travel in the URL by themselves
 
 
 def drill_through_from_chart(event) -> None:
@@ -261,7 +263,7 @@ def drill_through_from_chart(event) -> None:
     )
     if not points:
         return
-    label = points[0].get("y")
+    label = html.unescape(str(points[0].get("y", "")))  # charts show names made inert by safe_text
     by_name = {name: code for code, name in context().options.systems.items()}
     code = by_name.get(label, label)
     if code in context().options.systems:
@@ -292,3 +294,110 @@ def system_picker(ctx: PageContext) -> str | None:
         key="focus",
         bind="query-params",
     )
+
+
+def download_buttons(frame, what: str, ctx: PageContext, *, title: str, page: str) -> None:
+    """CSV and Excel downloads of exactly this table (rows and columns as shown), built only when clicked.
+
+    Args:
+        frame: The table as shown (money in the display unit, unit in the headers).
+        what: Short name for the file, e.g. ``"systems"`` -> ``ics-systems-2018-19-M09.xlsx``.
+        ctx: The page context (filters, unit, dataset for the About sheet).
+        title: What the rows are, for the About sheet and the Excel sheet's name.
+        page: The page's URL path, for the link that reopens the view.
+    """
+    stem = exports.file_stem(what, ctx.filters)
+    link = view_link(ctx, page)
+
+    def xlsx() -> bytes:
+        names = ctx.options.systems
+        info = exports.extract_info(
+            ctx.dataset, ctx.filters, ctx.unit, ctx.restate, link, title=title, system_names=names
+        )
+        return exports.xlsx_bytes(frame, info, ctx.unit, sheet_name=what.capitalize())
+
+    too_big = not exports.fits_in_excel(frame)
+    with st.container(horizontal=True):
+        st.download_button(
+            "Download CSV",
+            data=lambda: exports.csv_bytes(frame),
+            file_name=f"{stem}.csv",
+            mime=exports.CSV_MIME,
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"{what}_csv",
+            help=f"{len(frame):,} rows as shown; UTF-8, opens in Excel with £ intact.",
+        )
+        st.download_button(
+            "Download Excel",
+            data=xlsx,
+            file_name=f"{stem}.xlsx",
+            mime=exports.XLSX_MIME,
+            on_click="ignore",
+            icon=":material/table_view:",
+            key=f"{what}_xlsx",
+            disabled=too_big,
+            help="Too many rows for one Excel sheet: narrow the filters or download CSV."
+            if too_big
+            else "The rows as shown, plus a sheet saying which filters, data and files they come from.",
+        )
+
+
+def board_pack_buttons(ctx: PageContext) -> None:
+    """The board pack (one HTML file that works offline; a PDF where a Chromium is installed)."""
+    from ui import cached
+
+    summary = cached.view("system_summary", ctx)
+    if summary.empty:
+        return
+    names = dict(
+        zip(summary["system_code"], summary["system_name"].fillna(summary["system_code"]), strict=True)
+    )
+    ordered = summary.sort_values("variance_ytd", kind="stable")["system_code"].astype(str).tolist()
+    with st.expander("Board pack: download for printing or sending", icon=":material/picture_as_pdf:"):
+        code = st.selectbox(
+            "System shown in detail",
+            ordered,
+            format_func=lambda c: f"{names[c]} ({c})",
+            key="pack_system",
+            help="Default: the system most adverse to plan.",
+        )
+        stem = exports.file_stem("board-pack", ctx.filters)
+        link = view_link(ctx)
+
+        def pack() -> str:
+            return boardpack.build_board_pack(
+                ctx.dataset,
+                ctx.filters,
+                ctx.unit,
+                ctx.restate,
+                system_code=code,
+                system_names=ctx.options.systems,
+                origin=ctx.origin,
+                link=link,
+            )
+
+        with st.container(horizontal=True):
+            st.download_button(
+                "Board pack (HTML)",
+                data=lambda: pack().encode("utf-8"),
+                file_name=f"{stem}.html",
+                mime=boardpack.HTML_MIME,
+                on_click="ignore",
+                icon=":material/download:",
+                key="pack_html",
+                help="One file with every chart, that opens without a network and prints to A4.",
+            )
+            if boardpack.pdf_available():
+                st.download_button(
+                    "Board pack (PDF)",
+                    data=lambda: boardpack.board_pack_pdf(pack()),
+                    file_name=f"{stem}.pdf",
+                    mime=boardpack.PDF_MIME,
+                    on_click="ignore",
+                    icon=":material/picture_as_pdf:",
+                    key="pack_pdf",
+                    help="Printed by this server's Chromium; takes a few seconds.",
+                )
+        if not boardpack.pdf_available():
+            st.caption(boardpack.NO_BROWSER)
