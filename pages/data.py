@@ -10,7 +10,7 @@ ctx = shell.context()
 dataset = ctx.dataset
 
 st.title("Data: sources and checks")
-st.caption(f"Showing {ctx.origin}. {status_sentence(dataset)}")
+st.caption(shell.plain(f"Showing {ctx.origin}. {status_sentence(dataset)}"))
 
 sources, problems, dictionary, glossary, about = st.tabs(
     ["Sources and upload", "Validation report", "Data dictionary", "Glossary", "About"]
@@ -27,7 +27,10 @@ with sources:
         },
     )
     for report in dataset.file_errors:
-        st.error(f"**{report.name}** could not be read. {report.error}", icon=":material/error:")
+        st.error(
+            f"**{shell.plain(report.name)}** could not be read. {shell.plain(report.error)}",
+            icon=":material/error:",
+        )
 
     st.subheader("Upload your own extracts")
     st.write(

@@ -9,7 +9,7 @@ view = cached.view("overview", ctx)
 
 shell.header("Where the money stands against plan", ctx)
 if view.message:
-    st.info(view.message, icon=":material/filter_alt_off:")
+    st.info(shell.plain(view.message), icon=":material/filter_alt_off:")
     st.stop()
 
 shell.headlines(view.headlines)

@@ -10,7 +10,7 @@ view = cached.view("ratings", ctx)
 shell.header("Progress ratings and money", ctx)
 st.warning(content.RATINGS_CAUTION, icon=":material/info:")
 if view.message:
-    st.info(view.message, icon=":material/filter_alt_off:")
+    st.info(shell.plain(view.message), icon=":material/filter_alt_off:")
     st.stop()
 
 shell.chart(view.figure, f"ratings-vs-variance-{view.period}")

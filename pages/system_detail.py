@@ -14,7 +14,7 @@ view = cached.view("system_detail", ctx, code)
 
 shell.header(f"{view.name} ({view.code})", ctx)
 if view.message:
-    st.info(view.message, icon=":material/filter_alt_off:")
+    st.info(shell.plain(view.message), icon=":material/filter_alt_off:")
     st.stop()
 
 shell.headlines(view.headlines)

@@ -9,7 +9,7 @@ view = cached.view("systems", ctx)
 
 shell.header("Systems side by side", ctx)
 if view.message:
-    st.info(view.message, icon=":material/filter_alt_off:")
+    st.info(shell.plain(view.message), icon=":material/filter_alt_off:")
     st.stop()
 
 chart_tab, table_tab = st.tabs(["Plan vs actual", "Table"])

@@ -149,13 +149,13 @@ def render() -> None:
     try:
         loaded = data.current_data()
     except data.DataUnavailable as exc:
-        st.error(str(exc), icon=":material/folder_off:")
+        st.error(plain(exc), icon=":material/folder_off:")
         st.stop()
     dataset = loaded.dataset
     filters, unit, restate, options = _filter_bar(dataset)
     st.session_state[CONTEXT_KEY] = PageContext(dataset, loaded.origin, filters, unit, restate, options)
     if loaded.warning:
-        st.warning(loaded.warning, icon=":material/warning:")
+        st.warning(plain(loaded.warning), icon=":material/warning:")
     if dataset.is_sample:
         st.info(content.SAMPLE_BANNER, icon=":material/science:")
     held, unreadable = dataset.rows_quarantined, len(dataset.file_errors)
@@ -168,8 +168,8 @@ def render() -> None:
 
 def header(title: str, ctx: PageContext) -> None:
     """Page title with the active filters and data source underneath."""
-    st.title(title)
-    st.caption(f"{active_filters_sentence(ctx)}. Source: {ctx.origin}.")
+    st.title(plain(title))
+    st.caption(plain(f"{active_filters_sentence(ctx)}. Source: {ctx.origin}."))
 
 
 def guarded(run: Callable[[], None]) -> None:
