@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -105,8 +106,13 @@ def metrics(at: AppTest) -> dict[str, object]:
     return {m.label: m for m in at.metric}
 
 
+def as_read(element) -> str:
+    """An element's Markdown as a reader sees it: backslash escapes (ui.shell.plain) removed."""
+    return re.sub(r"\\(.)", r"\1", str(element.value))
+
+
 def texts(elements) -> list[str]:
-    return [e.value for e in elements]
+    return [as_read(e) for e in elements]
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
@@ -204,7 +210,7 @@ def delta(value: float, unit: str, measure: str) -> str:
 def test_every_page_runs_on_the_bundled_data(page: str) -> None:
     at = open_page(page)
     if page in TITLES:
-        assert at.title[0].value == TITLES[page]
+        assert as_read(at.title[0]) == TITLES[page]
     assert any("Illustrative data" in text for text in texts(at.info)), "the sample banner is missing"
     assert not any("held back" in text for text in texts(at.warning)), "the bundled data should be valid"
 
@@ -214,8 +220,8 @@ def test_every_page_runs_on_a_small_data_folder(page: str, data_dir) -> None:
     data_dir({"control_totals.csv": ct_text()})
     at = open_page(page)
     if page in TITLES:
-        assert at.title[0].value == TITLES[page]
-    assert "Source: files in" in at.caption[0].value or page == "data"
+        assert as_read(at.title[0]) == TITLES[page]
+    assert "Source: files in" in as_read(at.caption[0]) or page == "data"
     assert not any("Illustrative data" in text for text in texts(at.info) if page != "data")
     assert not at.warning or page == "ratings"  # the ratings page always carries its caution
 
@@ -263,7 +269,7 @@ def test_overview_headlines_are_the_contracts_numbers(case: dict) -> None:
     shown = metrics(at)
 
     assert at.selectbox(key="month").value == month
-    assert formatting.month_label(case["year"], month) in at.caption[0].value
+    assert formatting.month_label(case["year"], month) in as_read(at.caption[0])
     assert shown["Surplus YTD"].value == money(want["actual_surplus"], unit)
     assert shown["Surplus YTD"].delta == delta(want["variance"], unit, "variance")
     assert shown["Overspend YTD"].value == money(want["overspend"], unit)
@@ -282,7 +288,7 @@ def test_a_deep_link_reproduces_the_view() -> None:
     assert_clean(at)
     want = ytd(selection("2017/18", ("London",)), 6)
     assert at.metric[0].value == money(want["actual_surplus"], "£000")
-    assert at.caption[0].value.startswith("2017/18, year to date at M06 (Sep 2017); region London")
+    assert as_read(at.caption[0]).startswith("2017/18, year to date at M06 (Sep 2017); region London")
 
 
 @pytest.mark.parametrize(
@@ -310,7 +316,7 @@ def test_system_detail_headlines_for_a_chosen_system() -> None:
     at = open_page("system_detail")
     at.selectbox(key="focus").set_value("E54000007").run()
     assert_clean(at)
-    assert at.title[0].value == "Greater Manchester (E54000007)"
+    assert as_read(at.title[0]) == "Greater Manchester (E54000007)"
     want = ytd(selection("2018/19", systems=("E54000007",)), default_month("2018/19"))
     shown = metrics(at)
     assert shown["Actual surplus YTD"].value == money(want["actual_surplus"], "£m")
@@ -324,7 +330,7 @@ def test_system_detail_defaults_to_the_most_adverse_system() -> None:
     at = open_page("system_detail")
     want = by_system(selection("2018/19"), default_month("2018/19"))
     worst = min(want, key=lambda code: want[code]["variance"])
-    assert at.title[0].value == f"{system_names()[worst]} ({worst})"
+    assert as_read(at.title[0]) == f"{system_names()[worst]} ({worst})"
 
 
 def test_explore_shows_the_filtered_rows_through_the_as_at_month() -> None:
@@ -359,7 +365,7 @@ def test_no_actuals_at_all_says_so(page: str, data_dir) -> None:
     data_dir({"control_totals.csv": ct_text(rows)})
     at = open_page(page)
     if page == "system_detail":
-        title = at.title[0].value
+        title = as_read(at.title[0])
         name = title.rsplit(" (", 1)[0]
         assert f"{name} has not reported actuals for 2018/19 yet" in texts(at.info)[0]
     else:
@@ -381,7 +387,7 @@ def test_a_system_without_actuals_says_so(data_dir) -> None:
     ]
     data_dir({"control_totals.csv": ct_text(rows)})
     at = open_page("system_detail", focus="E54000007")
-    assert at.title[0].value == "Greater Manchester (E54000007)"
+    assert as_read(at.title[0]) == "Greater Manchester (E54000007)"
     assert texts(at.info) == [
         "Greater Manchester has not reported actuals for 2018/19 up to M02 (May 2018) yet, so there is no "
         "year to date to compare with plan. The planned figures are on the Explore page."
@@ -414,7 +420,7 @@ def test_data_page_lists_a_bad_row_and_counts_it(data_dir) -> None:
     assert files.loc["control_totals.csv", ["rows", "valid", "quarantined"]].tolist() == [7, 6, 1]
     assert "1 problem on 1 row." in " ".join(texts(at.markdown))
     assert "1 row was held back by the checks: see the Data page." in texts(at.warning)
-    assert str(folder) in at.caption[0].value
+    assert str(folder) in as_read(at.caption[0])
 
     at.switch_page("pages/overview.py").run()  # the other pages carry on without the row
     assert_clean(at)
@@ -446,7 +452,7 @@ def test_drill_through_opens_the_focused_system() -> None:
     at.session_state["focus"] = "E54000008"
     at.switch_page("pages/system_detail.py").run()
     assert_clean(at)
-    assert at.title[0].value == "Cheshire and Merseyside (E54000008)"
+    assert as_read(at.title[0]) == "Cheshire and Merseyside (E54000008)"
     assert at.selectbox(key="focus").value == "E54000008"
 
 
@@ -456,7 +462,7 @@ def test_selecting_a_systems_table_row_opens_that_system() -> None:
     at.session_state["systems_table"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
     at.run()
     assert_clean(at)
-    assert at.title[0].value == f"{first['System']} ({first['Code']})"
+    assert as_read(at.title[0]) == f"{first['System']} ({first['Code']})"
 
 
 def test_the_unit_toggle_changes_every_figure_at_once() -> None:
@@ -475,7 +481,7 @@ def test_the_unit_toggle_changes_every_figure_at_once() -> None:
     for label in ("Surplus YTD", "Overspend YTD", "Forecast outturn"):
         assert after[label].value.endswith("k"), label
     assert after["Surplus YTD"].delta == delta(want["variance"], "£000", "variance")
-    assert "figures in £000" in at.caption[0].value
+    assert "figures in £000" in as_read(at.caption[0])
 
     at.switch_page("pages/systems.py").run()  # the unit stays chosen on the next page
     assert_clean(at)
@@ -493,4 +499,4 @@ def test_restating_on_todays_footprints_moves_rows_but_keeps_the_total() -> None
     assert_clean(at)
     after = {label: m.value for label, m in metrics(at).items() if label != "Systems adverse"}
     assert after == before
-    assert "restated on today's footprints" in at.caption[0].value
+    assert "restated on today's footprints" in as_read(at.caption[0])

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import boardpack, exports, figures, formatting
@@ -38,7 +39,7 @@ class PageContext:
     options: Options
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$:])")
 
 
 def plain(text: object) -> str:
@@ -208,6 +209,10 @@ def headlines(items) -> None:
 
 def chart(figure, name: str, key: str | None = None, on_select: str = "ignore"):
     """A plotly figure with its PNG download named after the view, and its text alternative beneath."""
+    # Rebuilt from its dict, as unpickling a cached copy does: the chart's widget id hashes the figure's
+    # JSON, whose key order differs between a fresh figure and a cached copy, so without this the first
+    # click after a cache miss is lost (the id changes between that run and the click's rerun).
+    figure = go.Figure(figure.to_dict())
     event = st.plotly_chart(
         figure,
         config=figures.plotly_config(name),
@@ -249,8 +254,11 @@ DETAIL_PAGE = "pages/system_detail.py"
 
 def open_system(code: str) -> None:
     """Drill through to one system's detail page, keeping every filter (they live in the URL)."""
-    st.session_state["focus"] = code
-    st.switch_page(DETAIL_PAGE, query_params={})  # bound filters travel in the URL by themselves
+    # Name the system in the URL as the detail page's bound picker spells it (so the link reopens it), and
+    # drop any earlier pick held in session state, which would win over the URL. Bound filters travel in
+    # the URL by themselves.
+    st.session_state.pop("focus", None)
+    st.switch_page(DETAIL_PAGE, query_params={"focus": exports.system_label(code, context().options.systems)})
 
 
 def drill_through_from_chart(event) -> None:
