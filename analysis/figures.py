@@ -111,7 +111,7 @@ def ranked_variance(
     """Horizontal bars of year-to-date variance by group, most adverse at the top."""
     if summary.empty:
         return empty_figure("No systems match the filters.")
-    frame = summary.sort_values("variance_ytd", ascending=False).reset_index(drop=True)
+    frame = summary.sort_values("variance_ytd", kind="stable").reset_index(drop=True)
     labels = [_label(row, key, name) for _, row in frame.iterrows()]
     values = formatting.scale(frame["variance_ytd"].astype(float), unit)
     adverse = frame["variance_ytd"] < 0
@@ -140,20 +140,33 @@ def ranked_variance(
         if n_adverse
         else f"All {len(frame)} {noun} are on or better than plan; together {total}"
     )
-    _layout(figure, title, f"Year-to-date surplus variance to plan, {period}, {unit}", 140 + 24 * len(frame))
+    _layout(
+        figure,
+        title,
+        f"Year-to-date surplus variance to plan, {period}, {unit}; most adverse first",
+        _tall(frame),
+    )
     figure.update_yaxes(autorange="reversed", title=None, automargin=True)
     figure.update_xaxes(
-        title=f"Variance to plan ({unit}); right of zero = favourable, left = adverse",
+        title=None,
         range=_padded_range(values),
+        side="top",
+        tickformat=",~f",
     )
+    figure.update_layout(margin={"t": 130})
     return _alt(figure, _ranked_alt(frame, labels, words, period))
+
+
+def _tall(frame: pd.DataFrame) -> int:
+    """Height for one row per group; the value axis sits on top so it is in view without scrolling."""
+    return 190 + 24 * len(frame)
 
 
 def _padded_range(values: pd.Series) -> list[float]:
     """An axis range with room either side of the bars for their outside labels."""
     low, high = min(float(values.min()), 0.0), max(float(values.max()), 0.0)
     span = (high - low) or 1.0
-    pad = 0.32 * span
+    pad = 0.55 * span
     return [low - (pad if low < 0 else 0.02 * span), high + (pad if high > 0 else 0.02 * span)]
 
 
@@ -162,7 +175,7 @@ def _ranked_alt(frame: pd.DataFrame, labels: list[str], words: list[str], period
     sentence = f"Bar chart of year-to-date variance to plan at {period} for {len(frame)} groups; "
     sentence += f"{int(adverse.sum())} adverse and {int((~adverse).sum())} on or better than plan."
     if len(frame):
-        sentence += f" Best: {labels[0]}, {words[0]}. Worst: {labels[-1]}, {words[-1]}."
+        sentence += f" Worst: {labels[0]}, {words[0]}. Best: {labels[-1]}, {words[-1]}."
     return sentence
 
 
@@ -225,19 +238,22 @@ def plan_vs_actual_dumbbell(
         )
     )
     n_adverse = int(adverse.sum())
+    noun = "systems" if key == "system_code" else "groups"
     title = (
-        f"Actual surplus is below plan in {n_adverse} of {len(frame)}"
+        f"Actual surplus is below plan in {n_adverse} of {len(frame)} {noun}"
         if n_adverse
-        else "Every actual meets or beats plan"
+        else f"Every one of the {len(frame)} {noun} meets or beats plan"
     )
     _layout(
         figure,
         title,
-        f"Year-to-date surplus (+) or deficit (−), plan | and actual ● (◀ = adverse), {period}, {unit}",
-        140 + 24 * len(frame),
+        f"Year-to-date surplus (+) or deficit (−), {period}, {unit}. Tick: plan; dot: actual (◀ red where "
+        "below plan). Most adverse first.",
+        _tall(frame),
     )
-    figure.update_yaxes(title=None, automargin=True)
-    figure.update_xaxes(title=f"Surplus / (deficit) year to date ({unit})")
+    figure.update_yaxes(title=None, automargin=True, autorange="reversed")
+    figure.update_xaxes(title=None, side="top", tickformat=",~f")
+    figure.update_layout(margin={"t": 130})
     alt = (
         f"Dot plot of planned and actual year-to-date surplus at {period} for {len(frame)} groups; "
         f"{n_adverse} below plan."
@@ -346,7 +362,8 @@ def waterfall(steps: pd.DataFrame, unit: Unit, period: str, name: str) -> go.Fig
     )
     relative = steps[steps["measure"] == "relative"]
     variance = float(relative["value"].sum())
-    worst = relative.sort_values("value").head(1)
+    named = relative[relative["org_code"].notna()] if "org_code" in relative.columns else relative
+    worst = named.sort_values("value").head(1)
     title = f"{name} is {_words(variance, unit)} to plan"
     if not worst.empty and float(worst["value"].iloc[0]) < 0:
         title += f"; largest adverse: {_short(worst['label'].iloc[0], 40)}"
@@ -364,6 +381,11 @@ def waterfall(steps: pd.DataFrame, unit: Unit, period: str, name: str) -> go.Fig
         + "."
     )
     return _alt(figure, alt)
+
+
+def _count(n: object, noun: str) -> str:
+    number = int(n)  # type: ignore[call-overload]
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _short(label: object, limit: int = 28) -> str:
@@ -520,13 +542,13 @@ def ratings_strip(table: pd.DataFrame, unit: Unit, period: str) -> go.Figure:
         figure, title, f"Year-to-date variance as % of planned expenditure by July 2017 rating, {period}", 460
     )
     figure.add_hline(y=0, line={"color": NHS_DARK_GREY, "width": 1})
-    figure.update_yaxes(title="Variance, % of planned spend (+ favourable, − adverse)", ticksuffix="%")
+    figure.update_yaxes(title="Variance, % of plan spend", ticksuffix="%")
     figure.update_xaxes(title="STP progress rating, July 2017")
     alt = (
         "Box plot of variance as a percentage of planned spend by rating: "
         + "; ".join(
             f"{label} median {formatting.format_percent(medians[label], 2)} "
-            f"over {int((rated['rating_label'] == label).sum())} systems"
+            f"over {_count((rated['rating_label'] == label).sum(), 'system')}"
             for label in order
         )
         + "."

@@ -126,21 +126,39 @@ class OverviewView:
     message: str | None
 
 
-def _delta(value: float, unit: Unit, measure: formatting.Measure, suffix: str) -> str | None:
-    if formatting.is_missing(value):
-        return None
-    words = formatting.format_signed_variance(value, unit, measure=measure)
-    if words == "on plan":
-        return "on plan"
-    # Streamlit reads a leading ASCII hyphen as "down": the arrow and its colour then agree with the words.
-    sign = "" if float(value) >= 0 else "-"
-    return f"{sign}{words} {suffix}".strip()
+_DIRECTION_COLOURS = {"favourable": "blue", "adverse": "red"}
+"""Headline deltas: NHS blue for favourable, red for adverse, always with the word and an arrow too."""
 
 
-def _pct_of_plan(overspend: float, plan: float) -> str | None:
+def signed_headline(
+    label: str,
+    value: str,
+    change: float,
+    unit: Unit,
+    measure: formatting.Measure,
+    words: str | None = None,
+    help: str = "",
+) -> Headline:
+    """A headline whose change is said in words, with an arrow for its sign and a colour for its meaning.
+
+    The arrow follows the number (up = larger), the colour and the word follow what it means for the money
+    (more overspend is up but adverse), so neither colour nor arrow is the only cue.
+    """
+    if formatting.is_missing(change):
+        return Headline(label, value, None, "off", help, "off")
+    direction = formatting.favourable_or_adverse(change, measure)
+    text = words or formatting.format_signed_variance(change, unit, measure=measure)
+    if text == "on plan" or direction == "on plan":
+        return Headline(label, value, "on plan", "off", help, "off")
+    arrow = "up" if float(change) > 0 else "down"
+    return Headline(label, value, text, _DIRECTION_COLOURS.get(direction or "", "off"), help, arrow)
+
+
+def _overspend_words(overspend: float, plan: float) -> str | None:
     if formatting.is_missing(overspend) or formatting.is_missing(plan) or not plan:
         return None
-    return f"{formatting.format_percent(100 * overspend / plan, 2)} of planned spend"
+    direction = formatting.favourable_or_adverse(overspend, "overspend")
+    return f"{formatting.format_percent(100 * abs(overspend) / plan, 2)} of plan, {direction}"
 
 
 def overview(s: Scope) -> OverviewView:
@@ -156,18 +174,22 @@ def overview(s: Scope) -> OverviewView:
     adverse = int((summary["variance_ytd"] < 0).sum())
     money = lambda v: formatting.format_money(v, unit, brackets=False)  # noqa: E731
     headlines = (
-        Headline(
+        signed_headline(
             "Surplus YTD",
             money(national["actual_surplus_ytd"]),
-            _delta(national["variance_ytd"], unit, "variance", ""),
-            help=f"Plan: {money(national['plan_surplus_ytd'])}. The change shown is the variance to plan "
+            national["variance_ytd"],
+            unit,
+            "variance",
+            help=f"Plan: {money(national['plan_surplus_ytd'])}. Beneath: the variance to plan "
             "(actual − plan surplus).",
         ),
-        Headline(
+        signed_headline(
             "Overspend YTD",
             money(national["overspend_ytd"]),
-            _pct_of_plan(national["overspend_ytd"], national["plan_expenditure_ytd"]),
-            delta_color="inverse",
+            national["overspend_ytd"],
+            unit,
+            "overspend",
+            words=_overspend_words(national["overspend_ytd"], national["plan_expenditure_ytd"]),
             help="Actual − planned expenditure; positive means more spent than planned (adverse).",
         ),
         Headline(
@@ -179,12 +201,15 @@ def overview(s: Scope) -> OverviewView:
             help="Systems whose actual year-to-date surplus is below plan; organisations with actuals for "
             f"{formatting.month_label(s.year, s.month)}.",
         ),
-        Headline(
+        signed_headline(
             "Forecast outturn",
             money(national["forecast_outturn"]),
-            _delta(national["forecast_variance"], unit, "forecast_variance", ""),
+            national["forecast_variance"],
+            unit,
+            "forecast_variance",
             help=f"Control total: {money(national['control_total'])}. Sum of members' forecasts at the as-at "
-            "month; the change shown is forecast − control total.",
+            f"month ({int(national['orgs_forecasting'])} of {int(national['orgs'])} organisations forecast); "
+            "beneath: forecast − control total.",
         ),
     )
     text = narrative.national_narrative(summary, national.to_dict(), s.year, s.month, unit)
@@ -357,26 +382,39 @@ def system_detail(s: Scope, code: str) -> SystemDetailView:
     text = narrative.system_narrative(row.to_dict(), attribution, spc_message, s.year, s.month or 12, s.unit)
     unit = s.unit
     money = lambda v: formatting.format_money(v, unit, brackets=False)  # noqa: E731
+    missing = int(row["orgs"]) - int(row["orgs_reporting"])
     headlines = (
-        Headline(
+        signed_headline(
             "Actual surplus YTD",
             money(row["actual_surplus_ytd"]),
-            _delta(row["variance_ytd"], unit, "variance", ""),
-            help=f"Plan: {money(row['plan_surplus_ytd'])}.",
+            row["variance_ytd"],
+            unit,
+            "variance",
+            help=f"Plan: {money(row['plan_surplus_ytd'])}. Beneath: the variance to plan.",
         ),
-        Headline(
+        signed_headline(
             "Overspend YTD",
             money(row["overspend_ytd"]),
-            _pct_of_plan(row["overspend_ytd"], row["plan_expenditure_ytd"]),
-            delta_color="inverse",
+            row["overspend_ytd"],
+            unit,
+            "overspend",
+            words=_overspend_words(row["overspend_ytd"], row["plan_expenditure_ytd"]),
         ),
-        Headline(
+        signed_headline(
             "Forecast outturn",
             money(row["forecast_outturn"]),
-            _delta(row["forecast_variance"], unit, "forecast_variance", ""),
-            help=f"Control total: {money(row['control_total'])}.",
+            row["forecast_variance"],
+            unit,
+            "forecast_variance",
+            help=f"Control total: {money(row['control_total'])}. Beneath: forecast − control total.",
         ),
-        Headline("Organisations reporting", f"{int(row['orgs_reporting'])} of {int(row['orgs'])}"),
+        Headline(
+            "Organisations reporting",
+            f"{int(row['orgs_reporting'])} of {int(row['orgs'])}",
+            "all reported" if missing == 0 else f"{missing} not yet reported",
+            delta_color="off",
+            arrow="off",
+        ),
     )
     table = attribution_table(attribution, unit)
     spc_fig = (

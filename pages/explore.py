@@ -14,7 +14,8 @@ if rows.empty:
     st.stop()
 
 default_columns = [c for c in rows.columns if c not in {"Source file", "Line", "Region"}]
-columns = st.multiselect("Columns", list(rows.columns), default=default_columns, key="columns")
+with st.expander("Choose columns"):
+    columns = st.multiselect("Columns", list(rows.columns), default=default_columns, key="columns")
 shown = rows[columns] if columns else rows
 st.caption(
     f"{len(shown):,} rows: months 1 to the as-at month, organisation by month. Blank actuals are months "

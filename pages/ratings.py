@@ -8,12 +8,13 @@ ctx = shell.context()
 view = cached.view("ratings", ctx)
 
 shell.header("Progress ratings and money", ctx)
-st.warning(content.RATINGS_CAUTION, icon=":material/info:")
+st.warning(content.RATINGS_CAUTION_SHORT, icon=":material/info:")
 if view.message:
     st.info(shell.plain(view.message), icon=":material/filter_alt_off:")
     st.stop()
 
 shell.chart(view.figure, f"ratings-vs-variance-{view.period}")
 shell.money_table(view.table, ctx.unit)
-with st.expander("How merged footprints are handled"):
+with st.expander("About the ratings, and how merged footprints are handled"):
+    st.write(content.RATINGS_CAUTION)
     st.write(content.MERGED_FOOTPRINTS)

@@ -5,14 +5,17 @@ import streamlit as st
 from ui import cached, shell
 
 ctx = shell.context()
+title_slot = st.container()
 code = shell.system_picker(ctx)
 if code is None:
-    shell.header("System detail", ctx)
+    with title_slot:
+        shell.header("System detail", ctx)
     st.info("No systems match the filters. Widen the selection or press Reset filters.")
     st.stop()
 view = cached.view("system_detail", ctx, code)
 
-shell.header(f"{view.name} ({view.code})", ctx)
+with title_slot:
+    shell.header(f"{view.name} ({view.code})", ctx)
 if view.message:
     st.info(shell.plain(view.message), icon=":material/filter_alt_off:")
     st.stop()

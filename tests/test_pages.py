@@ -197,9 +197,8 @@ def money(value: float, unit: str) -> str:
 
 
 def delta(value: float, unit: str, measure: str) -> str:
-    """The headline's delta: the variance in words, led by "-" when adverse (so the arrow points down)."""
-    words = formatting.format_signed_variance(value, unit, measure=measure)
-    return words if words == "on plan" else ("-" if value < 0 else "") + words
+    """The headline's delta: the variance in words (the arrow and colour carry the sign separately)."""
+    return formatting.format_signed_variance(value, unit, measure=measure)
 
 
 # ---------------------------------------------------------------------------------------------------------

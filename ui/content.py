@@ -29,6 +29,11 @@ GLOSSARY: dict[str, str] = {
     "£000": "Thousands of pounds: the unit of every figure in the extracts.",
 }
 
+RATINGS_CAUTION_SHORT = (
+    "Read with caution: the July 2017 ratings were a broad guide, one word for nine domains, and ratings "
+    "whose source is 'illustrative' were never published."
+)
+
 RATINGS_CAUTION = (
     "The July 2017 STP progress ratings were a broad indication only: nine domains and 17 indicators "
     "rolled into one word, with whole-system financial health weighted most. Commentators warned they "

@@ -103,6 +103,7 @@ def _filter_bar(dataset: Dataset) -> tuple[Filters, formatting.Unit, bool, Optio
             bind="query-params",
             help="Year to date runs from April (M01) to this month; default: the latest month with actuals.",
         )
+    unit = sidebar.radio("Units", UNITS, horizontal=True, key="unit", bind="query-params")
     systems = options.systems
     regions = sidebar.multiselect("Region", options.regions, key="region", bind="query-params")
     chosen_systems = sidebar.multiselect(
@@ -116,7 +117,6 @@ def _filter_bar(dataset: Dataset) -> tuple[Filters, formatting.Unit, bool, Optio
         "Organisation type", options.org_types, key="org_type", bind="query-params"
     )
     ratings = sidebar.multiselect("2017 progress rating", options.ratings, key="rating", bind="query-params")
-    unit = sidebar.radio("Units", UNITS, horizontal=True, key="unit", bind="query-params")
     restate = sidebar.toggle(
         "Restate on today's footprints",
         key="restate",
@@ -124,6 +124,7 @@ def _filter_bar(dataset: Dataset) -> tuple[Filters, formatting.Unit, bool, Optio
         help=content.MERGED_FOOTPRINTS,
     )
     sidebar.button("Reset filters", on_click=_reset_filters, icon=":material/restart_alt:")
+    sidebar.caption("Filters live in the page address: copy it to share this view.")
     chosen = Filters(
         financial_year=year,
         month=month,
@@ -193,18 +194,19 @@ def guarded(run: Callable[[], None]) -> None:
 
 
 def headlines(items) -> None:
-    """Headline figures in one row; deltas carry a sign and words, not only a colour."""
-    columns = st.columns(len(items))
-    for column, item in zip(columns, items, strict=True):
-        column.metric(
-            item.label,
-            item.value,
-            delta=item.delta,
-            delta_color=item.delta_color,
-            help=item.help or None,
-            border=True,
-            delta_arrow=item.arrow,
-        )
+    """Headline figures, two to a row so values and their words are never cut short."""
+    for start in range(0, len(items), 2):
+        row = items[start : start + 2]
+        for column, item in zip(st.columns(2), row, strict=False):
+            column.metric(
+                item.label,
+                item.value,
+                delta=item.delta,
+                delta_color=item.delta_color,
+                help=item.help or None,
+                border=True,
+                delta_arrow=item.arrow,
+            )
 
 
 def chart(figure, name: str, key: str | None = None, on_select: str = "ignore"):

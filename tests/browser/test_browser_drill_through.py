@@ -63,10 +63,10 @@ def test_clicking_a_bar_on_the_overview_opens_that_system_with_filters_kept(app,
     assert len(bars) >= 2, bars
     paths = app.chart().locator(".bars .point path")
     expect(paths).to_have_count(len(bars))
-    # Not the last bar (the most adverse system, which System detail shows when no system is named),
+    # Not the first bar (the most adverse system, which System detail shows when no system is named),
     # and the widest of the others, so the pointer lands on it.
-    widths = [paths.nth(i).bounding_box()["width"] for i in range(len(bars) - 1)]
-    index = widths.index(max(widths))
+    widths = [paths.nth(i).bounding_box()["width"] for i in range(1, len(bars))]
+    index = 1 + widths.index(max(widths))
     target = bars[index]
     bar = paths.nth(index)
     bar.scroll_into_view_if_needed()
