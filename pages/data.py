@@ -31,6 +31,12 @@ with sources:
             f"**{shell.plain(report.name)}** could not be read. {shell.plain(report.error)}",
             icon=":material/error:",
         )
+    for report in ctx.unread:
+        st.error(
+            f"**{shell.plain(report.name)}** could not be read just now, so the last good data is shown "
+            f"until it is fixed. {shell.plain(report.error)}",
+            icon=":material/error:",
+        )
 
     st.subheader("Upload your own extracts")
     st.write(

@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.dataset import BUNDLED_DIR, Source, load_paths, load_sources
-from analysis.model import Dataset
+from analysis.model import Dataset, FileReport
 
 UPLOAD_KEY = "uploaded_dataset"
 
@@ -28,6 +28,8 @@ class LoadedData:
     dataset: Dataset
     origin: str
     warning: str | None = None
+    unread: tuple[FileReport, ...] = ()
+    """Folder files that could not be read just now, while the last good data is shown instead."""
 
 
 def data_dir() -> Path:
@@ -36,15 +38,24 @@ def data_dir() -> Path:
     return Path(configured).expanduser() if configured else BUNDLED_DIR
 
 
-def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+Signature = tuple[tuple[str, int, int, int, int], ...]
+
+
+def _signature(folder: Path) -> Signature:
+    """Each file's path, size, modification and change times and inode: any rewrite changes one of them.
+
+    The change time and inode matter because copy jobs (cp -p, rsync -t, unzip) restore the modification
+    time, and a corrected file can have the same size.
+    """
     files = sorted(
         p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in {".csv", ".txt", ".tsv"}
     )
-    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    stats = [(p, p.stat()) for p in files]
+    return tuple((str(p), s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino) for p, s in stats)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading and checking the extracts…")
-def _load_folder(folder: str, signature: tuple[tuple[str, int, int], ...]) -> Dataset:
+def _load_folder(folder: str, signature: Signature) -> Dataset:
     """Read a folder once per distinct set of file versions (the signature is the cache key)."""
     del signature
     return load_paths([folder])
@@ -60,16 +71,21 @@ def _folder_dataset() -> LoadedData:
     try:
         signature = _signature(folder)
     except OSError as exc:
-        raise DataUnavailable(f"The data folder {folder} cannot be read: {exc.strerror or exc}.") from exc
+        raise DataUnavailable(
+            f"The data folder {folder} cannot be read: {exc.strerror or exc}. Give the account the dashboard "
+            "runs as permission to read it, or set DATA_DIR to another folder."
+        ) from exc
     dataset = _load_folder(str(folder), signature)
     origin = "bundled illustrative data" if folder == BUNDLED_DIR else f"files in {folder}"
     last_good = st.session_state.get("_last_good_folder")
     if dataset.file_errors and last_good is not None and last_good.origin == origin:
+        unread = tuple(dataset.file_errors)
         return LoadedData(
             last_good.dataset,
             last_good.origin,
-            "A data file could not be read just now, so the last good data is shown. "
-            "See the Data page for what went wrong.",
+            f"{', '.join(r.name for r in unread)} could not be read just now, so the last good data is "
+            "shown. See the Data page for what went wrong.",
+            unread,
         )
     loaded = LoadedData(dataset, origin)
     if not dataset.file_errors:
@@ -82,9 +98,23 @@ class DataUnavailable(Exception):
 
 
 def load_uploads(files: list[tuple[str, bytes]]) -> Dataset:
-    """Validate uploaded files and keep the result in this session only."""
-    sources = [Source(name, name, data) for name, data in files]
-    key = hashlib.sha256(b"".join(hashlib.sha256(d).digest() for _, d in files)).hexdigest()
+    """Validate uploaded files and keep the result in this session only.
+
+    Each upload gets a path of its own (`extract.csv`, `extract.csv (2)`): problems and quarantined rows are
+    matched to files by path, so two uploads sharing a name must not share it.
+    """
+    sources: list[Source] = []
+    paths: set[str] = set()
+    for name, data in files:
+        path, copy = name, 1
+        while path in paths:
+            copy += 1
+            path = f"{name} ({copy})"
+        paths.add(path)
+        sources.append(Source(path, name, data))
+    key = hashlib.sha256(
+        b"".join(hashlib.sha256(s.path.encode()).digest() + hashlib.sha256(s.data).digest() for s in sources)
+    ).hexdigest()
     cached = st.session_state.get(UPLOAD_KEY)
     if cached is not None and cached[0] == key:
         return cached[1]

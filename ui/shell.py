@@ -37,6 +37,8 @@ class PageContext:
     unit: formatting.Unit
     restate: bool
     options: Options
+    unread: tuple = ()
+    """Data folder files that could not be read just now (the last good data is shown meanwhile)."""
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$:])")
@@ -155,7 +157,9 @@ def render() -> None:
         st.stop()
     dataset = loaded.dataset
     filters, unit, restate, options = _filter_bar(dataset)
-    st.session_state[CONTEXT_KEY] = PageContext(dataset, loaded.origin, filters, unit, restate, options)
+    st.session_state[CONTEXT_KEY] = PageContext(
+        dataset, loaded.origin, filters, unit, restate, options, loaded.unread
+    )
     if loaded.warning:
         st.warning(plain(loaded.warning), icon=":material/warning:")
     if dataset.is_sample:

@@ -1,0 +1,222 @@
+"""Uploads on the Data page, driven through Streamlit's AppTest (whose file_uploader has set_value in 1.67).
+
+Several files uploaded at once are all checked; an unreadable one (binary, empty, a workbook) is reported
+and never stops the others loading; uploaded data lives in the uploading session only; the size limit is
+configured and the page states it before a file is picked.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from conftest import (
+    RATINGS_HEADER,
+    SYSTEM_CT_HEADER,
+    csv_text,
+    ct_row,
+    ct_text,
+    default_ct_rows,
+    systems_text,
+)
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+UPLOADED = "files uploaded in this session"
+CHECK = "Check and use these files"
+BACK = "Go back to the default data"
+
+
+@pytest.fixture(autouse=True)
+def _served_like_a_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in test_pages: every run goes through app.py, as on a server; bundled data unless DATA_DIR set."""
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.delenv("DATA_DIR", raising=False)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A DATA_DIR with the default extract: what every session sees until it uploads."""
+    path = tmp_path / "extracts"
+    path.mkdir()
+    (path / "systems.csv").write_text(systems_text(), encoding="utf-8")
+    (path / "control_totals.csv").write_text(ct_text(), encoding="utf-8")
+    monkeypatch.setenv("DATA_DIR", str(path))
+    return path
+
+
+def as_read(element) -> str:
+    return re.sub(r"\\(.)", r"\1", str(element.value))
+
+
+def data_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def button(at: AppTest, label: str):
+    (found,) = [b for b in at.button if b.label == label]
+    return found
+
+
+def upload(at: AppTest, files: dict[str, bytes]) -> AppTest:
+    """Pick the files in the uploader, then press the button that checks and uses them."""
+    at.file_uploader(key="uploader").set_value([(n, d, "text/csv") for n, d in files.items()]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    button(at, CHECK).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def file_table(at: AppTest):
+    (table,) = [f.value for f in at.dataframe if "quarantined" in f.value.columns]
+    return table.set_index("file")
+
+
+def origin(at: AppTest) -> str:
+    return as_read(at.caption[0])
+
+
+def ratings_text() -> str:
+    return csv_text(RATINGS_HEADER, [["E54000008", "2017-07-21", "Advanced", "", "illustrative"]])
+
+
+def system_ct_text() -> str:
+    return csv_text(
+        SYSTEM_CT_HEADER, [["2018/19", "E54000008", "120", "Y"], ["2018/19", "E54000007", "-50", "N"]]
+    )
+
+
+GOOD = {
+    "M06 finance extract FINAL (2).csv": ct_text().encode("utf-8"),
+    "lookup.csv": systems_text().encode("utf-8"),
+    "ratings.csv": ratings_text().encode("utf-8"),
+    "system totals.tsv": system_ct_text().replace(",", "\t").encode("cp1252"),
+}
+
+
+def test_several_files_at_once_are_all_checked(folder: Path) -> None:
+    at = upload(data_page(), GOOD)
+    assert origin(at).startswith(f"Showing {UPLOADED}.")
+    files = file_table(at)
+    assert set(files.index) == set(GOOD)
+    assert files["kind"].to_dict() == {
+        "M06 finance extract FINAL (2).csv": "control_totals",
+        "lookup.csv": "systems",
+        "ratings.csv": "progress_ratings",
+        "system totals.tsv": "system_control_totals",
+    }
+    assert files["rows"].tolist() == [6, 2, 1, 2]
+    assert (files["valid"] == files["rows"]).all()
+    assert not at.error
+
+
+@pytest.mark.parametrize(
+    "bad_name,bad,what",
+    [
+        ("empty.csv", b"", "empty"),
+        ("blank.csv", b" \r\n\r\n", "empty"),
+        ("binary.csv", bytes(range(256)) * 8, "binary"),
+        ("book.csv", b"PK\x03\x04" + bytes(300), "Excel"),
+        ("notes.txt", b"Dear all,\nthe figures follow next week.\n", "No recognisable header"),
+    ],
+    ids=["empty", "blank lines", "binary", "workbook", "prose"],
+)
+def test_one_bad_file_never_stops_the_others_loading(
+    folder: Path, bad_name: str, bad: bytes, what: str
+) -> None:
+    rows = [*default_ct_rows(), ct_row(org_code="RX2", org_name="Gamma NHS Trust", month="13")]
+    files = {"a.csv": ct_text(rows).encode(), bad_name: bad, "z.csv": systems_text().encode()}
+    at = upload(data_page(), files)
+    table = file_table(at)
+    assert table.loc["a.csv", ["kind", "rows", "valid", "quarantined"]].tolist() == [
+        "control_totals",
+        7,
+        6,
+        1,
+    ]
+    assert table.loc["z.csv", ["kind", "rows", "valid"]].tolist() == ["systems", 2, 2]
+    assert table.loc[bad_name, "kind"] == "unreadable"
+    (error,) = [as_read(e) for e in at.error]
+    assert error.startswith(f"**{bad_name}** could not be read.") and what in error
+
+    at.switch_page("pages/overview.py").run()  # the good files are the data in use on every page
+    assert not at.exception and not at.error
+    assert at.metric, "the readable files are shown"
+    assert f"Source: {UPLOADED}." in as_read(at.caption[0])
+    assert "1 row was held back by the checks and 1 file could not be read: see the Data page." in [
+        as_read(w) for w in at.warning
+    ]
+
+
+def test_two_uploads_with_the_same_name_keep_their_own_rows_and_problems(folder: Path) -> None:
+    """Files picked from two folders may share a name; a problem in one never holds back the other's rows."""
+    good = ct_text().encode()
+    bad = ct_text([ct_row(org_code="RX3", org_name="Gamma", month="13")]).encode()
+    at = data_page()
+    uploader = at.file_uploader(key="uploader")
+    uploader.set_value([("extract.csv", good, "text/csv"), ("extract.csv", bad, "text/csv")])
+    uploader.upload("systems.csv", systems_text().encode(), "text/csv").run()
+    button(at, CHECK).click().run()
+    assert not at.exception
+    (table,) = [f.value for f in at.dataframe if "quarantined" in f.value.columns]
+    extracts = table[table["file"] == "extract.csv"]
+    assert sorted(zip(extracts["rows"], extracts["valid"], extracts["quarantined"], strict=True)) == [
+        (1, 0, 1),
+        (6, 6, 0),
+    ]
+    (problems,) = [f.value for f in at.dataframe if "rule" in f.value.columns]
+    assert problems["rule"].tolist() == ["month_out_of_range"]
+    assert problems["file"].nunique() == 1 and len(set(table["path"])) == len(table), "paths tell them apart"
+
+
+def test_uploads_are_held_in_this_session_only(folder: Path) -> None:
+    mine = ct_text([dict(r, actual_income="5000") for r in default_ct_rows()]).encode()
+    uploader = upload(data_page(), {"mine.csv": mine, "systems.csv": systems_text().encode()})
+    assert origin(uploader).startswith(f"Showing {UPLOADED}.")
+
+    other = data_page()  # a second person opening the app meanwhile
+    assert origin(other).startswith(f"Showing files in {folder}.")
+    assert "mine.csv" not in file_table(other).index
+    other.switch_page("pages/overview.py").run()
+    uploader.switch_page("pages/overview.py").run()
+    assert f"Source: files in {folder}." in as_read(other.caption[0])
+    assert f"Source: {UPLOADED}." in as_read(uploader.caption[0])
+    assert other.metric[0].value != uploader.metric[0].value
+
+    uploader.switch_page("pages/data.py").run()  # and going back leaves the folder's data in use
+    button(uploader, BACK).click().run()
+    assert not uploader.exception
+    assert origin(uploader).startswith(f"Showing files in {folder}.")
+    assert button(uploader, BACK).disabled
+
+
+def test_the_upload_size_limit_is_set_and_stated_before_a_file_is_picked() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    limit = config["server"]["maxUploadSize"]
+    assert limit == 50
+    assert st.get_option("server.maxUploadSize") == limit, "run the tests from the project folder"
+    at = data_page()
+    uploader = at.file_uploader(key="uploader")
+    assert uploader.proto.max_upload_size_mb == limit, "the browser refuses larger files"
+    assert uploader.accept_multiple_files
+    assert set(uploader.allowed_type) == {".csv", ".txt", ".tsv"}
+
+    # The sentence stating the limit comes before the uploader on the page.
+    order = [node for node in at.tabs[0] if node.type in ("markdown", "file_uploader")]
+    stated = [i for i, node in enumerate(order) if f"Up to {limit} MB per file" in as_read(node)]
+    picker = [i for i, node in enumerate(order) if node.type == "file_uploader"]
+    assert stated and picker and stated[0] < picker[0], [getattr(n, "value", n.type) for n in order]
