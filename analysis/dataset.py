@@ -12,14 +12,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis.contract import CONTROL_TOTALS, KINDS, KINDS_BY_NAME, SYSTEMS, Kind
 from analysis.model import Dataset, FileReport
 from analysis.reading import FileError, RawTable, expected_headers, read_bytes
-from analysis.validation import PROBLEM_COLUMNS, RULE_MESSAGES, cross_row_rules, validate_rows
+from analysis.validation import (
+    PROBLEM_COLUMNS,
+    RULE_MESSAGES,
+    cross_row_rules,
+    raw_values,
+    sort_key,
+    validate_rows,
+)
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "data"
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,10 @@ def _error_report(path: str, message: str, sha256: str = "") -> FileReport:
     return FileReport(path=path, name=Path(path).name, kind=None, sha256=sha256, error=message)
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def load_paths(paths: Sequence[str | Path]) -> Dataset:
     """Load files and folders from disk into a validated Dataset."""
     sources, errors = collect_sources(paths)
@@ -111,20 +125,20 @@ def load_sources(sources: Sequence[Source], extra_reports: Sequence[FileReport] 
     reports: list[FileReport] = list(extra_reports)
     tables: list[tuple[FileReport, RawTable, pd.DataFrame, pd.DataFrame]] = []
     for source in sources:
-        sha256 = hashlib.sha256(source.data).hexdigest()
         try:
             raw = read_bytes(source.data, source.name)
             typed, problems = validate_rows(raw)
         except FileError as exc:
-            reports.append(_error_report(source.path, str(exc), sha256))
+            reports.append(_error_report(source.path, str(exc), _sha256(source.data)))
             continue
         except Exception as exc:  # never a traceback: a file we fail on is reported, and the others load
             message = (
                 f"The file could not be read ({type(exc).__name__}: {exc}). Check it is a CSV extract "
                 f"with one of these headers: {expected_headers()}"
             )
-            reports.append(_error_report(source.path, message, sha256))
+            reports.append(_error_report(source.path, message, _sha256(source.data)))
             continue
+        sha256 = raw.sha256 if raw.sha256 else _sha256(source.data)  # the reader hashed the bytes already
         report = FileReport(
             path=source.path,
             name=source.name,
@@ -162,16 +176,21 @@ def load_sources(sources: Sequence[Source], extra_reports: Sequence[FileReport] 
     frames: dict[str, list[pd.DataFrame]] = {kind.name: [] for kind in KINDS}
     quarantined: list[pd.DataFrame] = []
     for report, raw, typed, _ in tables:
-        bad_lines = set(all_problems.loc[all_problems["file"] == report.path, "line"])
+        bad_lines = all_problems.loc[all_problems["file"] == report.path, "line"].unique()
         is_bad = typed.index.isin(bad_lines)
         report.quarantined = int(is_bad.sum())
         report.valid = report.rows - report.quarantined
-        good = typed[~is_bad].copy()
-        good["source_file"] = report.path
-        good["line"] = good.index.to_numpy()
-        frames[raw.kind.name].append(good.reset_index(drop=True))
+        good = typed[~is_bad] if report.quarantined else typed
+        lines = good.index.to_numpy()
+        good = good.reset_index(drop=True)
+        good["source_file"] = _repeated(report.path, len(good))
+        good["line"] = lines
+        frames[raw.kind.name].append(good)
         if is_bad.any():
-            quarantined.append(_quarantine_rows(report.path, raw, is_bad, all_problems))
+            raw_bad = raw.frame.index.isin(
+                bad_lines
+            )  # by line: typed rows are in key order, raw in file order
+            quarantined.append(_quarantine_rows(report.path, raw, raw_bad, all_problems))
 
     control_totals = _concat(frames[CONTROL_TOTALS.name], CONTROL_TOTALS)
     control_totals = _resolve_ods_system_codes(control_totals, systems)
@@ -219,10 +238,10 @@ def _cross_file_rules(
     known: set[str] | None,
     systems: pd.DataFrame,
 ) -> pd.DataFrame:
-    union = pd.concat(
-        [typed.assign(_file=report.path, _line=typed.index.to_numpy()) for report, _, typed, _ in tables],
-        ignore_index=True,
-    )
+    columns = [c for c in kind.names if c in _CROSS_COLUMNS]
+    union = pd.concat([typed[columns] for _, _, typed, _ in tables], ignore_index=True)
+    file_of = np.repeat(np.arange(len(tables)), [len(typed) for _, _, typed, _ in tables])
+    line_of = np.concatenate([typed.index.to_numpy(dtype="int64") for _, _, typed, _ in tables])
     if kind is not SYSTEMS:
         # One system written as its ODS Q code in one row and its ONS code in another is still one system:
         # compare them as the dataset will store them, or rules across rows see two systems.
@@ -230,17 +249,21 @@ def _cross_file_rules(
     failures = cross_row_rules(kind, union, known)
     if failures.empty:
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
-    rows = union.loc[failures["index"].to_numpy()]
-    raws = {report.path: raw.frame for report, raw, _, _ in tables}
-    values = [
-        _raw_value(raws[file], line, column)
-        for file, line, column in zip(rows["_file"], rows["_line"], failures["column"], strict=True)
-    ]
+    at = failures["index"].to_numpy()
+    files, lines = file_of[at], line_of[at]
+    failure_columns = failures["column"].to_numpy()
+    values = [""] * len(at)
+    for number, (_, raw, _, _) in enumerate(tables):
+        mine = np.flatnonzero(files == number)
+        if mine.size:
+            for i, value in zip(mine, raw_values(raw.frame, lines[mine], failure_columns[mine]), strict=True):
+                values[i] = value
+    paths = np.array([report.path for report, _, _, _ in tables], dtype=object)
     return pd.DataFrame(
         {
-            "file": rows["_file"].to_numpy(),
-            "line": rows["_line"].to_numpy().astype("int64"),
-            "column": failures["column"].to_numpy(),
+            "file": paths[files],
+            "line": lines.astype("int64"),
+            "column": failure_columns,
             "rule": failures["rule"].to_numpy(),
             "value": values,
             "message": failures["rule"].map(RULE_MESSAGES).to_numpy(),
@@ -248,9 +271,13 @@ def _cross_file_rules(
     )
 
 
-def _raw_value(frame: pd.DataFrame, line: int, column: str) -> str:
-    value = frame.at[line, column] if column in frame.columns else None
-    return "" if value is None or pd.isna(value) else str(value)
+_CROSS_COLUMNS = {"financial_year", "month", "org_code", "system_code", "control_total", "assessment_date"}
+"""The columns rules across rows look at: every kind's key, plus system and control total."""
+
+
+def _repeated(text: str, n: int) -> pd.Series:
+    """A str column of one value, built by arrow rather than a million Python references."""
+    return pd.Series(pd.arrays.ArrowStringArray(pa.repeat(pa.scalar(text, pa.large_string()), n), dtype=_STR))
 
 
 def _sorted_problems(problems: pd.DataFrame) -> pd.DataFrame:
@@ -291,7 +318,12 @@ def _resolve_ods_system_codes(frame: pd.DataFrame, systems: pd.DataFrame) -> pd.
         "successor_code", key=lambda s: s.notna(), kind="stable"
     )
     ods_to_code = with_ods.drop_duplicates("ods_code").set_index("ods_code")["system_code"]
-    is_ods = frame["system_code"].isin(ods_to_code.index) & ~frame["system_code"].isin(systems["system_code"])
+    codes, uniques = pd.factorize(frame["system_code"])  # decide per distinct code, not per row
+    distinct = pd.Series(uniques)
+    ods = (distinct.isin(ods_to_code.index) & ~distinct.isin(systems["system_code"])).to_numpy(dtype=bool)
+    if not ods.any():
+        return frame
+    is_ods = np.append(ods, False)[codes]  # code -1 (NA) reads the appended False
     if is_ods.any():
         frame = frame.copy()
         frame.loc[is_ods, "system_code"] = frame.loc[is_ods, "system_code"].map(ods_to_code)
@@ -302,9 +334,25 @@ def _finish_control_totals(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame
     frame = frame.astype({"month": "int64", "line": "int64"})
-    return frame.sort_values(
-        ["financial_year", "system_code", "org_code", "month"], kind="stable"
-    ).reset_index(drop=True)
+    # frame.sort_values(["financial_year", "system_code", "org_code", "month"], kind="stable"), on integer
+    # ranks of the strings (sorted factorize); validation already put each file's rows in this order, so
+    # usually the check finds them sorted and nothing is copied.
+    ranks = [_rank(frame[column]) for column in ("financial_year", "system_code", "org_code")]
+    ranks.append(frame["month"].to_numpy())
+    key = sort_key(ranks)
+    if key is not None:
+        if bool((key[1:] >= key[:-1]).all()):
+            return frame.reset_index(drop=True)
+        order = np.argsort(key, kind="stable")
+    else:
+        order = np.lexsort(ranks[::-1])
+    return frame.take(order).reset_index(drop=True)
+
+
+def _rank(values: pd.Series) -> np.ndarray:
+    """Codes ordered like the values (NA last, as sort_values puts it)."""
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
 
 
 _CROSS_CHECKS = (

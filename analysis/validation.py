@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -109,92 +110,248 @@ def _system_code(raw: pd.DataFrame, required: bool = True) -> pa.Column:
 
 def typed_values(raw: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
     """Parse a file's raw strings into typed columns and build the row schema that judges them."""
+    if raw.kind is CONTROL_TOTALS:
+        return _control_totals(raw)
     parse = _PARSERS[raw.kind.name]
     return parse(raw.frame)
 
 
-def _control_totals(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
-    years, follows = parsing.parse_year(raw["financial_year"])
+def _distinct(raw: RawTable, column: str) -> tuple[np.ndarray, pd.Series]:
+    """A raw column as (code per row, distinct values with NA among them): the reader's, or made here."""
+    cached = raw.distinct.get(column)
+    if cached is None:
+        codes, uniques = pd.factorize(raw.frame[column], use_na_sentinel=False)
+        cached = (codes, pd.Series(uniques.array))
+        raw.distinct[column] = cached
+    return cached
+
+
+class _PerValue:
+    """One raw column seen through its distinct values: parse and judge each value once, map back to rows.
+
+    Every parser and rule here is a function of the cell alone (pandas' int-or-float reading depends only
+    on which values occur, and the distinct values are exactly the values that occur), so the result is
+    the same as working row by row.
+    """
+
+    def __init__(self, raw: RawTable, column: str) -> None:
+        self.codes, self.values = _distinct(raw, column)
+        self.index = raw.frame.index
+
+    def reorder(self, order: np.ndarray, index: pd.Index) -> None:
+        """Rows from now on in `order` (labels in `index`): later takes then build the rows in that order."""
+        self.codes = self.codes[order]
+        self.index = index
+
+    def rows(self, per_value: pd.Series) -> pd.Series:
+        return pd.Series(per_value.array.take(self.codes), index=self.index)
+
+    def mask(self, per_value: pd.Series) -> np.ndarray:
+        return np.asarray(per_value, dtype=bool)[self.codes]
+
+    def mask_rank(self, per_value: pd.Series) -> np.ndarray:
+        """Per row, the rank of its parsed value among the distinct parsed values (NA last)."""
+        codes, uniques = pd.factorize(per_value, sort=True)
+        return np.where(codes < 0, len(uniques), codes)[self.codes]
+
+
+def _key_order(ranks: list[np.ndarray]) -> np.ndarray | None:
+    """The stable order that sorts rows by `ranks` (most significant first); None when already sorted."""
+    combined = sort_key(ranks)
+    if combined is not None:
+        if len(combined) < 2 or bool((combined[1:] >= combined[:-1]).all()):
+            return None
+        return np.argsort(combined, kind="stable")
+    order = np.lexsort(ranks[::-1])
+    return None if bool((order == np.arange(len(order))).all()) else order
+
+
+def sort_key(ranks: list[np.ndarray]) -> np.ndarray | None:
+    """One int64 per row that orders rows as `ranks` do (lexicographically); None if it would overflow."""
+    combined = np.zeros(len(ranks[0]) if ranks else 0, dtype=np.int64)
+    span = 1
+    for rank in ranks:
+        size = int(rank.max(initial=0)) + 1
+        span *= size
+        if span >= 2**62:
+            return None
+        combined = combined * size + rank
+    return combined
+
+
+def _holds(name: str, passed: np.ndarray, index: pd.Index) -> pa.Check:
+    """A rule whose outcome per row is already known: pandera reports the rows where `passed` is False."""
+    outcome = pd.Series(passed, index=index, copy=False)
+    return _rule(name, lambda s: outcome)
+
+
+def _money_blank(values: pd.Series, parsed: pd.Series) -> np.ndarray:
+    """`parsing.not_given` of a money column; a cell that parsed to an amount is never "not given"."""
+    blank = values.isna().to_numpy()
+    unread = np.flatnonzero(~blank & parsed.isna().to_numpy())
+    if unread.size:
+        blank = blank.copy()
+        blank[unread] = parsing.not_given(values.iloc[unread]).to_numpy(dtype=bool)
+    return blank
+
+
+_CT_MONEY = (
+    "plan_income",
+    "actual_income",
+    "plan_expenditure",
+    "actual_expenditure",
+    "control_total",
+    "forecast_outturn",
+)
+
+
+def _control_totals(raw_table: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
+    """Typed control totals and their row schema.
+
+    Text columns are parsed and judged once per distinct value; every rule's outcome is computed here,
+    vectorised, and handed to pandera as a check that returns it, so pandera stays the rules engine
+    (names, lazy collection, failure cases) without evaluating anything row by row.
+    """
+    raw = raw_table.frame
+    index = raw.index
+    year = _PerValue(raw_table, "financial_year")
+    month = _PerValue(raw_table, "month")
+    system = _PerValue(raw_table, "system_code")
+    org = _PerValue(raw_table, "org_code")
+    name = _PerValue(raw_table, "org_name")
+    org_type = _PerValue(raw_table, "org_type")
+    accepted = _PerValue(raw_table, "control_total_accepted")
+
+    years, follows = parsing.parse_year(year.values)
+    months = parsing.parse_month(month.values)
+    systems = parsing.parse_code(system.values)
+    orgs = parsing.parse_code(org.values)
+    org_types = parsing.parse_org_type(org_type.values)
+    accepted_values = parsing.parse_bool(accepted.values)
+    # Rows in the order the dataset keeps them (year, system, organisation, month): the takes below build
+    # each column in that order, so the dataset's sort finds them sorted and copies nothing.
+    order = _key_order(
+        [year.mask_rank(years), system.mask_rank(systems), org.mask_rank(orgs), month.mask_rank(months)]
+    )
+    money = {column: parsing.parse_money(raw[column]) for column in _CT_MONEY}
+    blank = {column: _money_blank(raw[column], money[column]) for column in _CT_MONEY}
+    amounts = {column: money[column].to_numpy() for column in _CT_MONEY}
+    if order is not None:
+        index = index[order]
+        for column in (year, month, system, org, name, org_type, accepted):
+            column.reorder(order, index)
+        blank = {column: mask[order] for column, mask in blank.items()}
+        amounts = {column: values[order] for column, values in amounts.items()}
     typed = pd.DataFrame(
         {
-            "financial_year": years,
-            "month": parsing.parse_month(raw["month"]),
-            "system_code": parsing.parse_code(raw["system_code"]),
-            "org_code": parsing.parse_code(raw["org_code"]),
-            "org_name": parsing.parse_name(raw["org_name"]),
-            "org_type": parsing.parse_org_type(raw["org_type"]),
-            **{
-                column: parsing.parse_money(raw[column])
-                for column in (
-                    "plan_income",
-                    "actual_income",
-                    "plan_expenditure",
-                    "actual_expenditure",
-                    "control_total",
-                    "forecast_outturn",
-                )
-            },
-            "control_total_accepted": parsing.parse_bool(raw["control_total_accepted"]),
+            "financial_year": year.rows(years),
+            "month": month.rows(months),
+            "system_code": system.rows(systems),
+            "org_code": org.rows(orgs),
+            "org_name": name.rows(parsing.parse_name(name.values)),
+            "org_type": org_type.rows(org_types),
+            **{column: pd.Series(values, index=index, copy=False) for column, values in amounts.items()},
+            "control_total_accepted": accepted.rows(accepted_values),
         },
-        index=raw.index,
+        index=index,
+        copy=False,  # keep the columns as they are: stacking the six money columns would copy them
     )
-    text_cells = raw[["financial_year", "org_code", "org_name", "system_code"]]
-    looks_total = pd.concat(
-        [text_cells[c].str.contains(_TOTAL_PATTERN, case=False, regex=True) for c in text_cells], axis=1
-    ).any(axis=1)
-    total_row = raw["org_code"].isna() & looks_total
-    actual_income_given = ~parsing.not_given(raw["actual_income"])
-    actual_expenditure_given = ~parsing.not_given(raw["actual_expenditure"])
+
+    def looks_total(column: _PerValue) -> np.ndarray:
+        hit = column.values.str.contains(_TOTAL_PATTERN, case=False, regex=True)
+        return column.mask(hit.astype("boolean").fillna(False))
+
+    total_row = ~org.mask(org.values.notna()) & (
+        looks_total(year) | looks_total(org) | looks_total(name) | looks_total(system)
+    )
+
+    def given(column: _PerValue) -> np.ndarray:
+        return column.mask(column.values.notna())
+
+    def matches(column: _PerValue, parsed: pd.Series, pattern: str) -> np.ndarray:
+        return column.mask(parsed.isna() | parsed.str.fullmatch(pattern).fillna(False).astype(bool))
+
+    def check(rule: str, passed: np.ndarray) -> pa.Check:
+        return _holds(rule, passed, index)
+
+    def money_column(column: str, required: bool, non_negative: bool, *extra: pa.Check) -> pa.Column:
+        checks = [check("not_a_number", blank[column] | ~np.isnan(amounts[column]))]
+        if required:
+            checks.insert(0, check("required", ~blank[column]))
+        if non_negative:
+            with np.errstate(invalid="ignore"):
+                checks.append(check("negative", np.isnan(amounts[column]) | (amounts[column] >= 0)))
+        return pa.Column("float64", checks=[*checks, *extra], nullable=True)
+
+    income_given = ~blank["actual_income"]
+    expenditure_given = ~blank["actual_expenditure"]
     schema = pa.DataFrameSchema(
         {
-            "financial_year": _year(raw, follows),
+            "financial_year": pa.Column(
+                checks=[
+                    check("required", given(year)),
+                    check("bad_year", year.mask(year.values.isna() | years.notna() | ~follows)),
+                    check("year_sequence", year.mask(follows)),
+                ],
+                nullable=True,
+            ),
             "month": pa.Column(
                 checks=[
-                    _required(raw, "month"),
-                    _parsed(raw, "month", "bad_month"),
-                    _rule("month_out_of_range", lambda s: s.isna() | s.between(1, 12)),
+                    # "-" or "n/a" is no month either: without this the row would pass with no month.
+                    check("required", month.mask(~parsing.not_given(month.values))),
+                    check("bad_month", month.mask(parsing.not_given(month.values) | months.notna())),
+                    check("month_out_of_range", month.mask(months.isna() | months.between(1, 12))),
                 ],
                 nullable=True,
             ),
-            "system_code": _system_code(raw),
+            "system_code": pa.Column(
+                checks=[
+                    check("required", given(system)),
+                    check("bad_system_code", matches(system, systems, SYSTEM_CODE_PATTERN)),
+                ],
+                nullable=True,
+            ),
             "org_code": pa.Column(
                 checks=[
-                    _rule("required", lambda s: raw["org_code"].notna() | total_row),
-                    _rule("total_row", lambda s: ~total_row),
-                    _matches(ORG_CODE_PATTERN, "bad_org_code"),
+                    check("required", given(org) | total_row),
+                    check("total_row", ~total_row),
+                    check("bad_org_code", matches(org, orgs, ORG_CODE_PATTERN)),
                 ],
                 nullable=True,
             ),
-            "org_name": _text(raw, "org_name", True),
-            "org_type": _text(
-                raw,
-                "org_type",
-                True,
-                _rule("unknown_org_type", lambda s: raw["org_type"].isna() | s.notna()),
+            "org_name": pa.Column(checks=[check("required", given(name))], nullable=True),
+            "org_type": pa.Column(
+                checks=[
+                    check("required", given(org_type)),
+                    check("unknown_org_type", org_type.mask(org_type.values.isna() | org_types.notna())),
+                ],
+                nullable=True,
             ),
-            "plan_income": _money(raw, "plan_income", True, True),
-            "actual_income": _money(
-                raw,
+            "plan_income": money_column("plan_income", True, True),
+            "actual_income": money_column(
                 "actual_income",
                 False,
                 True,
                 # Reported on the blank one of the pair: that is the cell to fill in.
-                _rule("actuals_incomplete", lambda s: actual_income_given | ~actual_expenditure_given),
+                check("actuals_incomplete", income_given | ~expenditure_given),
             ),
-            "plan_expenditure": _money(raw, "plan_expenditure", True, True),
-            "actual_expenditure": pa.Column(
-                "float64",
+            "plan_expenditure": money_column("plan_expenditure", True, True),
+            "actual_expenditure": money_column(
+                "actual_expenditure",
+                False,
+                True,
+                check("actuals_incomplete", expenditure_given | ~income_given),
+            ),
+            "control_total": money_column("control_total", True, False),
+            "forecast_outturn": money_column("forecast_outturn", False, False),
+            "control_total_accepted": pa.Column(
                 checks=[
-                    _parsed(raw, "actual_expenditure", "not_a_number"),
-                    _non_negative(),
-                    _rule("actuals_incomplete", lambda s: actual_expenditure_given | ~actual_income_given),
+                    check(
+                        "not_yes_no",
+                        accepted.mask(parsing.not_given(accepted.values) | accepted_values.notna()),
+                    )
                 ],
                 nullable=True,
-            ),
-            "control_total": _money(raw, "control_total", True, False),
-            "forecast_outturn": _money(raw, "forecast_outturn", False, False),
-            "control_total_accepted": pa.Column(
-                checks=[_parsed(raw, "control_total_accepted", "not_yes_no")], nullable=True
             ),
         },
         name=CONTROL_TOTALS.name,
@@ -284,7 +441,6 @@ def _system_control_totals(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFram
 
 
 _PARSERS: dict[str, Callable[[pd.DataFrame], tuple[pd.DataFrame, pa.DataFrameSchema]]] = {
-    CONTROL_TOTALS.name: _control_totals,
     PROGRESS_RATINGS.name: _progress_ratings,
     SYSTEMS.name: _systems,
     SYSTEM_CONTROL_TOTALS.name: _system_control_totals,
@@ -294,7 +450,8 @@ _PARSERS: dict[str, Callable[[pd.DataFrame], tuple[pd.DataFrame, pa.DataFrameSch
 def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
     """Run a schema lazily and return its failure cases as (index, column, rule); empty when all pass."""
     try:
-        schema.validate(frame, lazy=True)
+        # inplace: nothing is coerced, so this only spares pandera a copy of the frame.
+        schema.validate(frame, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         cases = cases[cases["index"].notna()]
@@ -336,20 +493,18 @@ def _problem_frame(
     if failures.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "line" else "str") for c in PROBLEM_COLUMNS})
     lines = failures["index"].to_numpy()
-    values = []
-    for line, column in zip(lines, failures["column"], strict=True):
-        if column in raw_frame.columns:
-            value = raw_frame.at[line, column]
-            values.append("" if pd.isna(value) else str(value))
-        elif field_counts and line in field_counts:
-            values.append(f"{field_counts[line]} fields")
-        else:
-            values.append("")
+    columns = failures["column"].to_numpy()
+    values = raw_values(raw_frame, lines, columns)
+    if field_counts:
+        for at in np.flatnonzero(~pd.Index(columns).isin(raw_frame.columns)):
+            count = field_counts.get(int(lines[at]))
+            if count is not None:
+                values[at] = f"{count} fields"
     return pd.DataFrame(
         {
             "file": file,
             "line": lines.astype("int64"),
-            "column": failures["column"].to_numpy(),
+            "column": columns,
             "rule": failures["rule"].to_numpy(),
             "value": values,
             "message": failures["rule"].map(RULE_MESSAGES).fillna("").to_numpy(),
@@ -357,33 +512,83 @@ def _problem_frame(
     )
 
 
-def _keyed(frame: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
-    return frame[list(columns)].notna().all(axis=1)
+def raw_values(raw_frame: pd.DataFrame, lines: np.ndarray, columns: np.ndarray) -> list[str]:
+    """The cells at (line, column) as the file had them; "" where blank or not a column of the frame."""
+    values = [""] * len(lines)
+    positions = raw_frame.index.get_indexer(lines)
+    for column in pd.unique(columns):
+        if column not in raw_frame.columns:
+            continue
+        at = np.flatnonzero(columns == column)
+        cells = raw_frame[column].iloc[positions[at]].tolist()
+        for i, cell in zip(at.tolist(), cells, strict=True):
+            values[i] = "" if pd.isna(cell) else str(cell)
+    return values
 
 
-def _duplicated(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
-    keyed = _keyed(frame, key)
-    return keyed & frame.duplicated(list(key), keep=False)
+def _keyed(frame: pd.DataFrame, columns: Iterable[str]) -> np.ndarray:
+    keyed = np.ones(len(frame), dtype=bool)
+    for column in columns:
+        keyed &= frame[column].notna().to_numpy()
+    return keyed
 
 
-def _org_in_two_systems(frame: pd.DataFrame) -> pd.Series:
+def _group(frame: pd.DataFrame, columns: Iterable[str], cache: dict | None = None) -> np.ndarray:
+    """An integer per row, equal exactly where the rows' values in `columns` are equal (NA equal to NA).
+
+    Rules across rows compare these integers instead of strings: one hash pass per column, then numpy.
+    `cache` keeps codes already made for a column or a combination of them.
+    """
+    columns = tuple(columns)
+    cache = {} if cache is None else cache
+    if columns in cache:
+        return cache[columns]
+    if len(columns) == 1:
+        codes, _ = pd.factorize(frame[columns[0]])
+        group = codes.astype(np.int64) + 1
+    else:
+        group = np.zeros(len(frame), dtype=np.int64)
+        span = 1
+        for column in columns:
+            part = _group(frame, (column,), cache)
+            size = int(part.max(initial=0)) + 1
+            if span * size >= 2**62:
+                group, _ = pd.factorize(group)
+                span = int(group.max(initial=0)) + 1
+            group = group * size + part
+            span *= size
+        group, _ = pd.factorize(group)
+        group = group.astype(np.int64, copy=False)
+    cache[columns] = group
+    return group
+
+
+def _in_groups_with(group: np.ndarray, counted: np.ndarray, keyed: np.ndarray) -> np.ndarray:
+    """Keyed rows whose group holds more than one distinct `counted` value among its keyed rows."""
+    if not keyed.any():
+        return keyed
+    pairs = pd.unique(group[keyed] * (int(counted.max()) + 1) + counted[keyed])
+    distinct = np.bincount(pairs // (int(counted.max()) + 1), minlength=int(group.max()) + 1)
+    return keyed & (distinct[group] > 1)
+
+
+def _duplicated(frame: pd.DataFrame, key: tuple[str, ...], cache: dict | None = None) -> np.ndarray:
+    group = _group(frame, key, cache)
+    return _keyed(frame, key) & (np.bincount(group)[group] > 1)
+
+
+def _org_in_two_systems(frame: pd.DataFrame, cache: dict | None = None) -> np.ndarray:
     keyed = _keyed(frame, ("financial_year", "org_code", "system_code"))
-    systems = (
-        frame[keyed]
-        .groupby(["financial_year", "org_code"], observed=True)["system_code"]
-        .transform("nunique")
+    return _in_groups_with(
+        _group(frame, ("financial_year", "org_code"), cache), _group(frame, ("system_code",), cache), keyed
     )
-    return (systems > 1).reindex(frame.index, fill_value=False)
 
 
-def _control_total_varies(frame: pd.DataFrame) -> pd.Series:
+def _control_total_varies(frame: pd.DataFrame, cache: dict | None = None) -> np.ndarray:
     keyed = _keyed(frame, ("financial_year", "org_code", "control_total"))
-    totals = (
-        frame[keyed]
-        .groupby(["financial_year", "org_code"], observed=True)["control_total"]
-        .transform("nunique")
+    return _in_groups_with(
+        _group(frame, ("financial_year", "org_code"), cache), _group(frame, ("control_total",), cache), keyed
     )
-    return (totals > 1).reindex(frame.index, fill_value=False)
 
 
 _CROSS_RULE_COLUMNS = {
@@ -400,25 +605,22 @@ def cross_row_rules(kind: Kind, frame: pd.DataFrame, known_systems: set[str] | N
     `frame` is the typed rows of every file of the kind, with a unique index; `known_systems` is the set of
     system codes (ONS and ODS) the lookup knows, or None to skip that rule (the lookup itself).
     """
-    checks: list[pa.Check] = [
-        pa.Check(
-            lambda f: ~_duplicated(f, kind.key), name="duplicate_key", error="duplicate_key", ignore_na=False
-        )
-    ]
+
+    # Each rule is computed once on integer codes; pandera collects the rows that break it.
+    def rule(name: str, broken: np.ndarray) -> pa.Check:
+        passed = pd.Series(~broken, index=frame.index, copy=False)
+        return pa.Check(lambda f: passed, name=name, error=name, ignore_na=False)
+
+    codes: dict = {}
+    checks: list[pa.Check] = [rule("duplicate_key", _duplicated(frame, kind.key, codes))]
     if kind is CONTROL_TOTALS:
         checks += [
-            pa.Check(lambda f: ~_org_in_two_systems(f), name="org_in_two_systems", ignore_na=False),
-            pa.Check(lambda f: ~_control_total_varies(f), name="control_total_varies", ignore_na=False),
+            rule("org_in_two_systems", _org_in_two_systems(frame, codes)),
+            rule("control_total_varies", _control_total_varies(frame, codes)),
         ]
     if known_systems is not None and "system_code" in frame.columns:
-        known = known_systems
-        checks.append(
-            pa.Check(
-                lambda f: f["system_code"].isna() | f["system_code"].isin(known),
-                name="unknown_system",
-                ignore_na=False,
-            )
-        )
+        system = frame["system_code"]
+        checks.append(rule("unknown_system", (system.notna() & ~system.isin(known_systems)).to_numpy()))
     schema = pa.DataFrameSchema(checks=checks, name=f"{kind.name} across rows")
     probe = frame[[c for c in frame.columns if c in kind.names]]
     failures = _failures(schema, probe)
