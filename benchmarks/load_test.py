@@ -39,6 +39,7 @@ CHROMIUM_ARGS = [
 ]
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PAGES = ["", "systems", "system", "ratings", "explore", "data"]
+RAMP_UP_SECONDS = 3.0
 PAGE_TITLES = ["Overview", "Systems", "System detail", "Ratings and money", "Explore", "Data"]
 
 
@@ -115,8 +116,10 @@ async def session(browser, base: str, until: float, stats: Stats, seed: int) -> 
     six opens a shared link with a different year, which starts a new session as a colleague would.
     """
     rng = random.Random(seed)
+    await asyncio.sleep(seed * RAMP_UP_SECONDS)  # people arrive over a minute, not in the same instant
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
+    page.set_default_navigation_timeout(90_000)
     try:
         await timed(stats, page, page.goto(base + "/"))
         while time.monotonic() < until:
