@@ -200,3 +200,32 @@ def load_texts(files: Mapping[str, str | bytes], *, with_systems: bool = True) -
     if with_systems:
         sources.append(Source("systems.csv", "systems.csv", systems_text().encode("utf-8")))
     return load_sources(sources)
+
+
+@pytest.fixture
+def served_like_a_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send every AppTest run through app.py, as a server does once any session has called st.navigation.
+
+    AppTest sets `PagesManager.uses_pages_directory` back to None before each run; this app keeps its pages
+    in a folder named `pages/`, so Streamlit then takes the legacy pages-folder mode and runs a switched-to
+    page's script on its own, without app.py. A real server leaves that mode for good on the first
+    `st.navigation` call (and ui.shell sends a stray legacy run through app.py), which we mimic here.
+    Every test also starts on the bundled data unless it sets DATA_DIR itself.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.delenv("DATA_DIR", raising=False)
+
+
+def as_read(element) -> str:
+    """An element's Markdown as a reader sees it: backslash escapes (ui.shell.plain) removed."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", str(element.value))

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import os
 import pathlib
-import re
 from pathlib import Path
 
 import pytest
-from conftest import ct_text, default_ct_rows, systems_text
-from streamlit.runtime.pages_manager import PagesManager
+from conftest import as_read, ct_text, default_ct_rows, systems_text
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,17 +21,7 @@ APP = str(ROOT / "app.py")
 LAST_GOOD = "could not be read just now, so the last good data is shown"
 
 
-@pytest.fixture(autouse=True)
-def _served_like_a_session(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As in test_pages: every run goes through app.py, as on a server; bundled data unless DATA_DIR set."""
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-    monkeypatch.delenv("DATA_DIR", raising=False)
+pytestmark = pytest.mark.usefixtures("served_like_a_session")
 
 
 @pytest.fixture
@@ -44,10 +32,6 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (path / "control_totals.csv").write_text(ct_text(), encoding="utf-8")
     monkeypatch.setenv("DATA_DIR", str(path))
     return path
-
-
-def as_read(element) -> str:
-    return re.sub(r"\\(.)", r"\1", str(element.value))
 
 
 def texts(elements) -> list[str]:

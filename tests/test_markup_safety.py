@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from conftest import csv_text, ct_row
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from analysis import figures
@@ -32,7 +31,7 @@ PAGES = ["overview", "systems", "system_detail", "ratings", "explore", "data"]
 
 
 @pytest.fixture
-def hostile_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def hostile_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, served_like_a_session) -> Path:
     """A data folder whose system and organisation names are markup."""
     systems = [
         {"system_code": "E54000008", "system_name": HOSTILE["html"], "region": HOSTILE["bold"]},
@@ -55,13 +54,6 @@ def hostile_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "systems.csv").write_text(csv_text(SYSTEMS.names, systems), encoding="utf-8")
     (tmp_path / "control_totals.csv").write_text(csv_text(CONTROL_TOTALS.names, quoted), encoding="utf-8")
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
     st.cache_data.clear()
     st.cache_resource.clear()
     return tmp_path

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import streamlit as st
-from conftest import ct_row, ct_text, default_ct_rows, systems_text
-from streamlit.runtime.pages_manager import PagesManager
+from conftest import as_read, ct_row, ct_text, default_ct_rows, systems_text
 from streamlit.testing.v1 import AppTest
 
 from analysis import formatting
@@ -46,24 +44,7 @@ NO_ACTUALS_2018 = (
 # Running the app
 
 
-@pytest.fixture(autouse=True)
-def _served_like_a_session(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Send every run through app.py, as a server does once any session has called st.navigation.
-
-    AppTest sets `PagesManager.uses_pages_directory` back to None before each run; this app keeps its pages
-    in a folder named `pages/`, so Streamlit then takes the legacy pages-folder mode and runs a switched-to
-    page's script on its own, without app.py. A real server leaves that mode for good on the first
-    `st.navigation` call (and ui.shell sends a stray legacy run through app.py), which we mimic here.
-    Every test also starts on the bundled data unless it sets DATA_DIR itself.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-    monkeypatch.delenv("DATA_DIR", raising=False)
+pytestmark = pytest.mark.usefixtures("served_like_a_session")
 
 
 @pytest.fixture
@@ -104,11 +85,6 @@ def assert_clean(at: AppTest) -> None:
 
 def metrics(at: AppTest) -> dict[str, object]:
     return {m.label: m for m in at.metric}
-
-
-def as_read(element) -> str:
-    """An element's Markdown as a reader sees it: backslash escapes (ui.shell.plain) removed."""
-    return re.sub(r"\\(.)", r"\1", str(element.value))
 
 
 def texts(elements) -> list[str]:

@@ -7,7 +7,6 @@ configured and the page states it before a file is picked.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
@@ -16,13 +15,13 @@ import streamlit as st
 from conftest import (
     RATINGS_HEADER,
     SYSTEM_CT_HEADER,
+    as_read,
     csv_text,
     ct_row,
     ct_text,
     default_ct_rows,
     systems_text,
 )
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,17 +31,7 @@ CHECK = "Check and use these files"
 BACK = "Go back to the default data"
 
 
-@pytest.fixture(autouse=True)
-def _served_like_a_session(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As in test_pages: every run goes through app.py, as on a server; bundled data unless DATA_DIR set."""
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-    monkeypatch.delenv("DATA_DIR", raising=False)
+pytestmark = pytest.mark.usefixtures("served_like_a_session")
 
 
 @pytest.fixture
@@ -54,10 +43,6 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (path / "control_totals.csv").write_text(ct_text(), encoding="utf-8")
     monkeypatch.setenv("DATA_DIR", str(path))
     return path
-
-
-def as_read(element) -> str:
-    return re.sub(r"\\(.)", r"\1", str(element.value))
 
 
 def data_page() -> AppTest:
