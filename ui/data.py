@@ -1,15 +1,16 @@
 """Where the dashboard's data comes from: the bundled set, a DATA_DIR folder, or this session's uploads.
 
-Loading is cached on what the files are (path, size, modification time; uploads by their sha256), so a
-rerun costs nothing and a changed file is read again on the next rerun. Uploaded data is held in this
-session only. If a DATA_DIR file turns unreadable while the app runs, the last good dataset is served with
-a warning.
+Loading is cached on what the files are (path, size, modification and change times, inode, and the
+content's sha256 while a file is freshly written; uploads by their sha256), so a rerun costs nothing and a
+changed file is read again on the next rerun. Uploaded data is held in this session only. If a DATA_DIR file
+turns unreadable while the app runs, the last good dataset is served with a warning.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,11 +39,29 @@ def data_dir() -> Path:
     return Path(configured).expanduser() if configured else BUNDLED_DIR
 
 
-Signature = tuple[tuple[str, int, int, int, int], ...]
+Signature = tuple[tuple[str, int, int, int, int, str | None], ...]
+
+RACY_SECONDS = 3.0
+"""A file written this recently can be written again at the same size within one tick of the clock its
+times come from (milliseconds; two seconds on FAT), leaving size, times and inode as they were. While it is
+that fresh its content is hashed into the signature too (git's "racily clean" rule). An older file changes
+its times when written, so for it stat is enough and a rerun reads nothing."""
+
+
+def _stat(path: Path) -> os.stat_result:
+    return path.stat()
+
+
+def _file_key(path: Path, now: float) -> tuple[str, int, int, int, int, str | None]:
+    info = _stat(path)
+    fresh = now - max(info.st_mtime_ns, info.st_ctime_ns) / 1e9 < RACY_SECONDS  # the latest change
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if fresh else None
+    return (str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, digest)
 
 
 def _signature(folder: Path) -> Signature:
-    """Each file's path, size, modification and change times and inode: any rewrite changes one of them.
+    """Each file's path, size, modification and change times and inode: any rewrite changes one of them,
+    except a same-size rewrite within the same clock tick, which the content hash of a fresh file catches.
 
     The change time and inode matter because copy jobs (cp -p, rsync -t, unzip) restore the modification
     time, and a corrected file can have the same size.
@@ -50,13 +69,17 @@ def _signature(folder: Path) -> Signature:
     files = sorted(
         p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in {".csv", ".txt", ".tsv"}
     )
-    stats = [(p, p.stat()) for p in files]
-    return tuple((str(p), s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino) for p, s in stats)
+    now = time.time()
+    return tuple(_file_key(p, now) for p in files)
 
 
-@st.cache_resource(max_entries=4, show_spinner="Reading and checking the extracts…")
+@st.cache_resource(max_entries=2, show_spinner="Reading and checking the extracts…")
 def _load_folder(folder: str, signature: Signature) -> Dataset:
-    """Read a folder once per distinct set of file versions (the signature is the cache key)."""
+    """Read a folder once per distinct set of file versions (the signature is the cache key).
+
+    Two entries, the data in use and the version before it: at national scale each holds a million-row
+    dataset, and older versions of an edited folder are of no use.
+    """
     del signature
     return load_paths([folder])
 
