@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from analysis.contract import CONTROL_TOTALS, KINDS, KINDS_BY_NAME, SYSTEMS, Kind
 from analysis.model import Dataset, FileReport
+from analysis.parsing import in_threads
 from analysis.reading import FileError, RawTable, expected_headers, read_bytes
 from analysis.validation import (
     PROBLEM_COLUMNS,
@@ -318,12 +319,10 @@ def _resolve_ods_system_codes(frame: pd.DataFrame, systems: pd.DataFrame) -> pd.
         "successor_code", key=lambda s: s.notna(), kind="stable"
     )
     ods_to_code = with_ods.drop_duplicates("ods_code").set_index("ods_code")["system_code"]
-    codes, uniques = pd.factorize(frame["system_code"])  # decide per distinct code, not per row
-    distinct = pd.Series(uniques)
-    ods = (distinct.isin(ods_to_code.index) & ~distinct.isin(systems["system_code"])).to_numpy(dtype=bool)
-    if not ods.any():
+    distinct = pd.Series(frame["system_code"].unique())  # decide per distinct code first
+    if not (distinct.isin(ods_to_code.index) & ~distinct.isin(systems["system_code"])).any():
         return frame
-    is_ods = np.append(ods, False)[codes]  # code -1 (NA) reads the appended False
+    is_ods = frame["system_code"].isin(ods_to_code.index) & ~frame["system_code"].isin(systems["system_code"])
     if is_ods.any():
         frame = frame.copy()
         frame.loc[is_ods, "system_code"] = frame.loc[is_ods, "system_code"].map(ods_to_code)
@@ -337,7 +336,7 @@ def _finish_control_totals(frame: pd.DataFrame) -> pd.DataFrame:
     # frame.sort_values(["financial_year", "system_code", "org_code", "month"], kind="stable"), on integer
     # ranks of the strings (sorted factorize); validation already put each file's rows in this order, so
     # usually the check finds them sorted and nothing is copied.
-    ranks = [_rank(frame[column]) for column in ("financial_year", "system_code", "org_code")]
+    ranks = in_threads(_rank, [frame[column] for column in ("financial_year", "system_code", "org_code")])
     ranks.append(frame["month"].to_numpy())
     key = sort_key(ranks)
     if key is not None:

@@ -57,6 +57,16 @@ RULE_MESSAGES: dict[str, str] = {
 _TOTAL_PATTERN = r"^(?:grand\s+|sub[\s-]?)?totals?\b|\btotal$"
 
 
+def _register_pandera_backends() -> None:
+    """pandera registers its pandas backends on the first validation (importing its hypothesis strategies,
+    ~0.1-0.2 s): pay that once when this module is imported, like any import, not inside the first load."""
+    schema = pa.DataFrameSchema({"x": pa.Column(checks=[pa.Check(lambda s: s.notna())])})
+    schema.validate(pd.DataFrame({"x": [1]}), lazy=True)
+
+
+_register_pandera_backends()
+
+
 def _rule(name: str, fn: Callable[[pd.Series], pd.Series]) -> pa.Check:
     return pa.Check(fn, name=name, error=name, ignore_na=False)
 
@@ -233,7 +243,9 @@ def _control_totals(raw_table: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSche
     order = _key_order(
         [year.mask_rank(years), system.mask_rank(systems), org.mask_rank(orgs), month.mask_rank(months)]
     )
-    money = {column: parsing.parse_money(raw[column]) for column in _CT_MONEY}
+    money = dict(
+        zip(_CT_MONEY, parsing.in_threads(parsing.parse_money, [raw[c] for c in _CT_MONEY]), strict=True)
+    )
     blank = {column: _money_blank(raw[column], money[column]) for column in _CT_MONEY}
     amounts = {column: money[column].to_numpy() for column in _CT_MONEY}
     if order is not None:
@@ -242,16 +254,28 @@ def _control_totals(raw_table: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSche
             column.reorder(order, index)
         blank = {column: mask[order] for column, mask in blank.items()}
         amounts = {column: values[order] for column, values in amounts.items()}
+    text_columns = parsing.in_threads(
+        lambda pair: pair[0].rows(pair[1]),
+        [
+            (year, years),
+            (month, months),
+            (system, systems),
+            (org, orgs),
+            (name, parsing.parse_name(name.values)),
+            (org_type, org_types),
+            (accepted, accepted_values),
+        ],
+    )
     typed = pd.DataFrame(
         {
-            "financial_year": year.rows(years),
-            "month": month.rows(months),
-            "system_code": system.rows(systems),
-            "org_code": org.rows(orgs),
-            "org_name": name.rows(parsing.parse_name(name.values)),
-            "org_type": org_type.rows(org_types),
+            "financial_year": text_columns[0],
+            "month": text_columns[1],
+            "system_code": text_columns[2],
+            "org_code": text_columns[3],
+            "org_name": text_columns[4],
+            "org_type": text_columns[5],
             **{column: pd.Series(values, index=index, copy=False) for column, values in amounts.items()},
-            "control_total_accepted": accepted.rows(accepted_values),
+            "control_total_accepted": text_columns[6],
         },
         index=index,
         copy=False,  # keep the columns as they are: stacking the six money columns would copy them
@@ -534,10 +558,12 @@ def _keyed(frame: pd.DataFrame, columns: Iterable[str]) -> np.ndarray:
 
 
 def _group(frame: pd.DataFrame, columns: Iterable[str], cache: dict | None = None) -> np.ndarray:
-    """An integer per row, equal exactly where the rows' values in `columns` are equal (NA equal to NA).
+    """A non-negative integer per row, equal exactly where the rows' values in `columns` are equal (NA
+    equal to NA), and below a bound small enough for `np.bincount`.
 
-    Rules across rows compare these integers instead of strings: one hash pass per column, then numpy.
-    `cache` keeps codes already made for a column or a combination of them.
+    Rules across rows compare these integers instead of strings: one hash pass per column, then
+    arithmetic (the codes of a combination multiply out when their product is small, as a year, a month
+    and a few thousand organisations do). `cache` keeps codes already made for a column or combination.
     """
     columns = tuple(columns)
     cache = {} if cache is None else cache
@@ -547,29 +573,40 @@ def _group(frame: pd.DataFrame, columns: Iterable[str], cache: dict | None = Non
         codes, _ = pd.factorize(frame[columns[0]])
         group = codes.astype(np.int64) + 1
     else:
+        limit = max(4 * len(frame), 1 << 22)
         group = np.zeros(len(frame), dtype=np.int64)
         span = 1
         for column in columns:
             part = _group(frame, (column,), cache)
             size = int(part.max(initial=0)) + 1
-            if span * size >= 2**62:
+            if span * size > limit:
                 group, _ = pd.factorize(group)
+                group = group.astype(np.int64, copy=False)
                 span = int(group.max(initial=0)) + 1
             group = group * size + part
             span *= size
-        group, _ = pd.factorize(group)
-        group = group.astype(np.int64, copy=False)
+        if span > limit:
+            group, _ = pd.factorize(group)
+            group = group.astype(np.int64, copy=False)
     cache[columns] = group
     return group
 
 
 def _in_groups_with(group: np.ndarray, counted: np.ndarray, keyed: np.ndarray) -> np.ndarray:
-    """Keyed rows whose group holds more than one distinct `counted` value among its keyed rows."""
+    """Keyed rows whose group holds more than one distinct `counted` value among its keyed rows.
+
+    Each group gets one of its own values as a representative (whichever row's write lands last); the
+    group holds two values exactly when some row differs from it. No hashing of pairs needed.
+    """
     if not keyed.any():
         return keyed
-    pairs = pd.unique(group[keyed] * (int(counted.max()) + 1) + counted[keyed])
-    distinct = np.bincount(pairs // (int(counted.max()) + 1), minlength=int(group.max()) + 1)
-    return keyed & (distinct[group] > 1)
+    rows = group[keyed]
+    values = counted[keyed]
+    size = int(group.max()) + 1
+    representative = np.zeros(size, dtype=values.dtype)
+    representative[rows] = values
+    differs = np.bincount(rows, weights=values != representative[rows], minlength=size)
+    return keyed & (differs[group] > 0)
 
 
 def _duplicated(frame: pd.DataFrame, key: tuple[str, ...], cache: dict | None = None) -> np.ndarray:
