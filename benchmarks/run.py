@@ -58,6 +58,8 @@ CHROMIUM_ARGS = [
 OVERVIEW_TITLE = "Where the money stands against plan"
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (10_000, 100_000)
+PARTS = frozenset({"read", "filter", "rerun", "cold"})
+"""What `--only` can choose: read + validate, filter change, AppTest reruns, cold start in a browser."""
 
 BUDGETS = {
     "clean_ratio": ("read + validate (load_paths), clean file, vs plain read_csv", 3.0, "×"),
@@ -381,7 +383,9 @@ def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def measure_size(rows: int, repeat: int, quick: bool, browser: bool, log) -> dict:
+def measure_size(
+    rows: int, repeat: int, quick: bool, browser: bool, log, only: frozenset[str] = PARTS
+) -> dict:
     from analysis.sample import write_sample
     from benchmarks.messy import write_messy
 
@@ -399,66 +403,69 @@ def measure_size(rows: int, repeat: int, quick: bool, browser: bool, log) -> dic
         written = result["sample_write_s"]
         log(f"  {rows:,} rows: sample written in {written:.2f} s ({result['file_mb']:.0f} MB)")
 
-        samples: dict[str, list[dict]] = {k: [] for k in ("csv", "load", "rv", "csv_m", "load_m", "rv_m")}
-        for i in range(repeat):
-            # Interleaved, so a busy moment on the shared machine hits both sides of a ratio alike.
-            samples["csv"].append(run_child("read_csv", ct_clean))
-            samples["load"].append(run_child("load", clean))
-            samples["csv_m"].append(run_child("read_csv", ct_messy, "--messy"))
-            samples["load_m"].append(run_child("load", messy))
-            samples["rv"].append(run_child("read_validate", ct_clean))
-            samples["rv_m"].append(run_child("read_validate", ct_messy))
-            last = {k: v[-1]["seconds"] for k, v in samples.items()}
-            log(
-                f"    round {i + 1}/{repeat}: read_csv {last['csv']:.2f} s, load {last['load']:.2f} s, "
-                f"messy read_csv {last['csv_m']:.2f} s, messy load {last['load_m']:.2f} s"
+        if "read" in only:
+            samples: dict[str, list[dict]] = {k: [] for k in ("csv", "load", "rv", "csv_m", "load_m", "rv_m")}
+            for i in range(repeat):
+                # Interleaved, so a busy moment on the shared machine hits both sides of a ratio alike.
+                samples["csv"].append(run_child("read_csv", ct_clean))
+                samples["load"].append(run_child("load", clean))
+                samples["csv_m"].append(run_child("read_csv", ct_messy, "--messy"))
+                samples["load_m"].append(run_child("load", messy))
+                samples["rv"].append(run_child("read_validate", ct_clean))
+                samples["rv_m"].append(run_child("read_validate", ct_messy))
+                last = {k: v[-1]["seconds"] for k, v in samples.items()}
+                log(
+                    f"    round {i + 1}/{repeat}: read_csv {last['csv']:.2f} s, load {last['load']:.2f} s, "
+                    f"messy read_csv {last['csv_m']:.2f} s, messy load {last['load_m']:.2f} s"
+                )
+            for name in ("load", "load_m"):
+                for sample in samples[name]:
+                    if sample["quarantined"] or sample["file_errors"] or sample["rows"] < rows * 0.99:
+                        raise RuntimeError(f"the {name} sample did not load clean: {sample}")
+            med = {k: _median([s["seconds"] for s in v]) for k, v in samples.items()}
+            result.update(
+                read_csv_s=med["csv"],
+                load_s=med["load"],
+                read_validate_s=med["rv"],
+                read_only_s=_median([s["read_seconds"] for s in samples["rv"]]),
+                messy_read_csv_s=med["csv_m"],
+                messy_load_s=med["load_m"],
+                messy_read_validate_s=med["rv_m"],
+                clean_ratio=med["load"] / med["csv"],
+                messy_ratio=med["load_m"] / med["csv_m"],
+                clean_rv_ratio=med["rv"] / med["csv"],
+                messy_rv_ratio=med["rv_m"] / med["csv_m"],
+                load_peak_mb=max(s["peak_rss"] for s in samples["load"]) / 2**20,
+                messy_load_peak_mb=max(s["peak_rss"] for s in samples["load_m"]) / 2**20,
+                read_csv_peak_mb=max(s["peak_rss"] for s in samples["csv"]) / 2**20,
+                imports_mb=_median([s["rss_after_imports"] for s in samples["load"]]) / 2**20,
+                samples={k: [round(s["seconds"], 3) for s in v] for k, v in samples.items()},
             )
-        for name in ("load", "load_m"):
-            for sample in samples[name]:
-                if sample["quarantined"] or sample["file_errors"] or sample["rows"] < rows * 0.99:
-                    raise RuntimeError(f"the {name} sample did not load clean: {sample}")
-        med = {k: _median([s["seconds"] for s in v]) for k, v in samples.items()}
-        result.update(
-            read_csv_s=med["csv"],
-            load_s=med["load"],
-            read_validate_s=med["rv"],
-            read_only_s=_median([s["read_seconds"] for s in samples["rv"]]),
-            messy_read_csv_s=med["csv_m"],
-            messy_load_s=med["load_m"],
-            messy_read_validate_s=med["rv_m"],
-            clean_ratio=med["load"] / med["csv"],
-            messy_ratio=med["load_m"] / med["csv_m"],
-            clean_rv_ratio=med["rv"] / med["csv"],
-            messy_rv_ratio=med["rv_m"] / med["csv_m"],
-            load_peak_mb=max(s["peak_rss"] for s in samples["load"]) / 2**20,
-            messy_load_peak_mb=max(s["peak_rss"] for s in samples["load_m"]) / 2**20,
-            read_csv_peak_mb=max(s["peak_rss"] for s in samples["csv"]) / 2**20,
-            imports_mb=_median([s["rss_after_imports"] for s in samples["load"]]) / 2**20,
-            samples={k: [round(s["seconds"], 3) for s in v] for k, v in samples.items()},
-        )
 
-        filt = run_child("filter", clean, "--repeat", str(max(5, repeat * 2)))
-        result.update(filter_change_ms=filt["analysis_ms"], views_change_ms=filt["views_ms"])
-        result["filter_samples"] = filt["samples"]
-        log(f"    filter change {filt['analysis_ms']:.0f} ms; page views {filt['views_ms']:.0f} ms")
+        if "filter" in only:
+            filt = run_child("filter", clean, "--repeat", str(max(5, repeat * 2)))
+            result.update(filter_change_ms=filt["analysis_ms"], views_change_ms=filt["views_ms"])
+            result["filter_samples"] = filt["samples"]
+            log(f"    filter change {filt['analysis_ms']:.0f} ms; page views {filt['views_ms']:.0f} ms")
 
-        app = run_child("apptest", clean, "--repeat", str(3 if quick else 5))
-        result.update(
-            rerun_overview_ms=app["rerun_overview_ms"],
-            rerun_systems_ms=app["rerun_systems_ms"],
-            unit_toggle_ms=app["unit_toggle_systems_ms"],
-            apptest_first_run_s=app["first_run_s"],
-            apptest_peak_mb=app["peak_rss"] / 2**20,
-            rerun_samples={
-                "overview": app["rerun_overview_samples"],
-                "systems": app["rerun_systems_samples"],
-            },
-        )
-        log(
-            f"    AppTest: first run {app['first_run_s']:.1f} s, rerun Overview "
-            f"{app['rerun_overview_ms']:.0f} ms, Systems {app['rerun_systems_ms']:.0f} ms"
-        )
-        if browser:
+        if "rerun" in only:
+            app = run_child("apptest", clean, "--repeat", str(3 if quick else 5))
+            result.update(
+                rerun_overview_ms=app["rerun_overview_ms"],
+                rerun_systems_ms=app["rerun_systems_ms"],
+                unit_toggle_ms=app["unit_toggle_systems_ms"],
+                apptest_first_run_s=app["first_run_s"],
+                apptest_peak_mb=app["peak_rss"] / 2**20,
+                rerun_samples={
+                    "overview": app["rerun_overview_samples"],
+                    "systems": app["rerun_systems_samples"],
+                },
+            )
+            log(
+                f"    AppTest: first run {app['first_run_s']:.1f} s, rerun Overview "
+                f"{app['rerun_overview_ms']:.0f} ms, Systems {app['rerun_systems_ms']:.0f} ms"
+            )
+        if browser and "cold" in only:
             cold = cold_start(clean)
             result.update(
                 cold_start_s=cold["seconds"],
@@ -600,6 +607,8 @@ def markdown(results: list[dict], budgets: list[dict], info: dict, repeat: int) 
         f"{info['load_average_end'][0]:.1f} (the machine is shared). Times are medians of {repeat} "
         "runs, each in a fresh process; ratios are of medians measured interleaved."
     )
+    if not budgets:  # a partial run (--only): no budget can be judged
+        return "\n\n".join([machine_line, table])
     return "\n\n".join(
         [machine_line, table, f"Budgets at {_size_label(max(sizes))} rows:", "\n".join(budget_lines)]
     )
@@ -629,6 +638,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, help="rounds per size of the read measurements (default 5)")
     parser.add_argument("--no-browser", action="store_true", help="skip the headless-browser cold start")
     parser.add_argument("--no-write", action="store_true", help="print only; leave the results files alone")
+    parser.add_argument(
+        "--only",
+        help="comma-separated parts to measure: read, filter, rerun, cold (default: all). A partial run "
+        "prints its rows and writes no results files (the budgets need every part).",
+    )
     args = parser.parse_args(argv)
     sizes = (
         tuple(int(s.replace("_", "")) for s in args.sizes.split(","))
@@ -637,18 +651,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     repeat = args.repeat or (1 if args.quick else 5)
     browser = not args.no_browser and Path(CHROMIUM).exists()
+    only = frozenset(p.strip() for p in args.only.split(",")) if args.only else PARTS
+    if only - PARTS:
+        parser.error(f"--only takes {', '.join(sorted(PARTS))}; not {', '.join(sorted(only - PARTS))}")
     info = machine()
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
     log(f"benchmarking {', '.join(f'{s:,}' for s in sizes)} rows, {repeat} round(s) each")
-    results = [measure_size(rows, repeat, args.quick, browser, log) for rows in sorted(sizes)]
+    results = [measure_size(rows, repeat, args.quick, browser, log, only) for rows in sorted(sizes)]
     info["load_average_end"] = os.getloadavg()
-    budgets = evaluate(results)
+    budgets = evaluate(results) if only == PARTS else []
     text = markdown(results, budgets, info, repeat)
     print(text)
-    if not args.no_write:
+    if not args.no_write and only == PARTS:
         write_reports(text, {"machine": info, "repeat": repeat, "results": results, "budgets": budgets})
         log(
             f"wrote {RESULTS_MD.relative_to(ROOT)}, {RESULTS_JSON.relative_to(ROOT)} and the results in "
