@@ -36,6 +36,20 @@ if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 HEADER_SEARCH_LINES = 10
 """Lines scanned for a header, so a title row or two above it (as Excel reports have) does not defeat us."""
+MAX_HEADER_FIELDS = 1_000
+"""Most columns a header row may have, empty ones included. An extract has about a dozen; Excel adds a few
+empty ones when cells right of the data were ever formatted. Only so many cells of a line are examined when
+looking for a header, and a header wider than this is refused with a FileError rather than read: the reader
+spends time per column, and a line of a million commas must not take minutes."""
+
+_CSV_FIELD_LIMIT = 2**31 - 1
+"""The csv module refuses fields over 131,072 characters by default, a guard for streaming readers against
+a quote never closed. This reader always holds the whole text, so no field can be longer than the file, and
+a long cell must be read as a cell. The limit is process-global state of the csv module: it is raised here,
+once, at import (never lowered, never changed per call, so threads reading at the same time cannot race
+over it). 2**31 - 1 is the largest value a C long holds on every platform (Windows included)."""
+if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
 
 _UNIT_PATTERNS = (
     r"\(\s*£\s*'?000s?\s*\)",
@@ -151,12 +165,13 @@ def _split_header(line: str, delimiter: str) -> list[str]:
     return next(csv.reader([line], delimiter=delimiter), [])
 
 
-def _score(fields: list[str], kind: Kind) -> tuple[float, int, dict[int, str]]:
-    """How well header fields match a kind: (share of required columns, required matched, position→name)."""
+def _score(folded: list[str], kind: Kind) -> tuple[float, int, dict[int, str]]:
+    """How well header cells, already normalised, match a kind: (share of required columns, required
+    matched, position→name)."""
     aliases = _ALIASES[kind.name]
     mapped: dict[int, str] = {}
-    for position, cell in enumerate(fields):
-        name = aliases.get(normalise_header(cell))
+    for position, cell in enumerate(folded):
+        name = aliases.get(cell)
         if name is not None:
             mapped[position] = name
     found = set(mapped.values())
@@ -187,7 +202,14 @@ def _rank(header: _Header) -> tuple[int, float, int, int]:
 
 
 def _find_header(lines: list[str]) -> _Header | None:
+    """The line, delimiter and kind that best explain a header among the first lines, or None.
+
+    Only the first `MAX_HEADER_FIELDS` cells of a line are examined (a wider header is refused by
+    `_check_header`), and each distinct cell is normalised once for every delimiter and kind, so a wide
+    line costs the time to split it and no more.
+    """
     best: _Header | None = None
+    folded: dict[str, str] = {}
     for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
         if not line.strip():
             continue
@@ -195,8 +217,13 @@ def _find_header(lines: list[str]) -> _Header | None:
             if delimiter not in line and delimiter != ",":
                 continue
             fields = _split_header(line, delimiter)
+            cells = []
+            for cell in fields[:MAX_HEADER_FIELDS]:
+                if cell not in folded:
+                    folded[cell] = normalise_header(cell)
+                cells.append(folded[cell])
             for kind in KINDS:
-                share, matched, mapped = _score(fields, kind)
+                share, matched, mapped = _score(cells, kind)
                 if matched < 2:
                     continue
                 candidate = _Header(index, delimiter, fields, kind, mapped, share)
@@ -214,6 +241,15 @@ def expected_headers() -> str:
 
 def _check_header(header: _Header) -> None:
     kind = header.kind
+    if len(header.fields) > MAX_HEADER_FIELDS:
+        empty = sum(1 for cell in header.fields if not cell.strip())
+        raise FileError(
+            f"The header row (line {header.line_index + 1}) has {len(header.fields):,} columns "
+            f"({empty:,} of them empty), more than the {MAX_HEADER_FIELDS:,} an extract may have. Delete "
+            "the unused columns to the right of the data (in Excel: select them, right-click > Delete), "
+            "save as CSV UTF-8 and load the file again. "
+            f"Expected header: {kind.expected_header()}"
+        )
     found = set(header.mapped.values())
     missing = [name for name in kind.required if name not in found]
     if missing:
@@ -264,6 +300,12 @@ def read_bytes(data: bytes, name: str) -> RawTable:
         table = _read_fast(data, name)
         if table is None:
             table = _read_exact(data, name)
+    except csv.Error as error:  # the contract allows FileError only
+        raise FileError(
+            f"The file could not be split into cells (the CSV reader stopped: {error}). Check that every "
+            'quote (") opening a cell is closed, save the file again as CSV UTF-8 and load it again. '
+            f"Expected a header row, one of: {expected_headers()}"
+        ) from None
     finally:
         sha256 = digest.hexdigest()
     table.sha256 = sha256
