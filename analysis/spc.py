@@ -234,7 +234,10 @@ def xmr_limits(values: pd.Series) -> XmrLimits:
     Args:
         values: The points in time order, without missing values.
     """
-    x = values.to_numpy(dtype="float64")
+    return _limits(values.to_numpy(dtype="float64"))
+
+
+def _limits(x: np.ndarray) -> XmrLimits:
     if len(x) < MIN_POINTS:
         return XmrLimits(float("nan"), float("nan"))
     with np.errstate(over="ignore", invalid="ignore"):
@@ -247,14 +250,21 @@ def xmr_limits(values: pd.Series) -> XmrLimits:
     return XmrLimits(mean, mean_mr)
 
 
+# The rules work on plain arrays of the points (float64, in time order, no missing values), each returning
+# (high, low) boolean arrays; the public rule_* functions wrap them in Series. spc_analysis and
+# latest_variation call the array versions directly, so neither pays for a Series per rule and both read
+# the same definitions.
+
+Flags = tuple[np.ndarray, np.ndarray]
+
+
 def _tolerance(x: np.ndarray) -> float:
     """How close to the mean or a line counts as on it: a rounding margin relative to the data."""
     return _SIDE_TOLERANCE * float(np.max(np.abs(x))) if len(x) else 0.0
 
 
-def _beyond(values: pd.Series, lower: float, upper: float) -> tuple[np.ndarray, np.ndarray]:
+def _beyond(x: np.ndarray, lower: float, upper: float) -> Flags:
     """Boolean arrays: points strictly above `upper`, strictly below `lower` (beyond rounding)."""
-    x = values.to_numpy(dtype="float64")
     tol = _tolerance(x)
     with np.errstate(invalid="ignore", over="ignore"):
         return x > upper + tol, x < lower - tol
@@ -270,11 +280,16 @@ def _in_runs(mask: np.ndarray, length: int) -> np.ndarray:
     return out
 
 
-def _signal(values: pd.Series, high: np.ndarray, low: np.ndarray) -> RuleSignal:
+def _signal(values: pd.Series, flags: Flags) -> RuleSignal:
+    high, low = flags
     return RuleSignal(
         high=pd.Series(high, index=values.index, dtype=bool),
         low=pd.Series(low, index=values.index, dtype=bool),
     )
+
+
+def _outside_limits(x: np.ndarray, limits: XmrLimits) -> Flags:
+    return _beyond(x, limits.lower_limit, limits.upper_limit)
 
 
 def rule_outside_limits(values: pd.Series, limits: XmrLimits) -> RuleSignal:
@@ -284,8 +299,12 @@ def rule_outside_limits(values: pd.Series, limits: XmrLimits) -> RuleSignal:
         values: The points in time order, without missing values.
         limits: The chart's limits.
     """
-    above, below = _beyond(values, limits.lower_limit, limits.upper_limit)
-    return _signal(values, above, below)
+    return _signal(values, _outside_limits(values.to_numpy(dtype="float64"), limits))
+
+
+def _run(x: np.ndarray, limits: XmrLimits, length: int = RUN_LENGTH) -> Flags:
+    above, below = _beyond(x, limits.mean, limits.mean)
+    return _in_runs(above, length), _in_runs(below, length)
 
 
 def rule_run(values: pd.Series, limits: XmrLimits, length: int = RUN_LENGTH) -> RuleSignal:
@@ -298,8 +317,20 @@ def rule_run(values: pd.Series, limits: XmrLimits, length: int = RUN_LENGTH) -> 
         limits: The chart's limits (only the mean is used).
         length: Shortest run that signals.
     """
-    above, below = _beyond(values, limits.mean, limits.mean)
-    return _signal(values, _in_runs(above, length), _in_runs(below, length))
+    return _signal(values, _run(values.to_numpy(dtype="float64"), limits, length))
+
+
+def _trend(x: np.ndarray, length: int = TREND_LENGTH) -> Flags:
+    with np.errstate(over="ignore", invalid="ignore"):
+        steps = np.diff(x)
+    sides = []
+    for step_mask in (steps > 0, steps < 0):
+        in_trend = _in_runs(step_mask, length - 1)
+        points = np.zeros(len(x), dtype=bool)
+        points[:-1] |= in_trend  # the point a step starts from
+        points[1:] |= in_trend  # the point a step reaches
+        sides.append(points)
+    return sides[0], sides[1]
 
 
 def rule_trend(values: pd.Series, length: int = TREND_LENGTH) -> RuleSignal:
@@ -313,26 +344,27 @@ def rule_trend(values: pd.Series, length: int = TREND_LENGTH) -> RuleSignal:
         values: The points in time order, without missing values.
         length: Fewest points in a trend that signals.
     """
-    with np.errstate(over="ignore", invalid="ignore"):
-        steps = np.diff(values.to_numpy(dtype="float64"))
-    sides = []
-    for step_mask in (steps > 0, steps < 0):
-        in_trend = _in_runs(step_mask, length - 1)
-        points = np.zeros(len(values), dtype=bool)
-        points[:-1] |= in_trend  # the point a step starts from
-        points[1:] |= in_trend  # the point a step reaches
-        sides.append(points)
-    return _signal(values, sides[0], sides[1])
+    return _signal(values, _trend(values.to_numpy(dtype="float64"), length))
 
 
 def _two_in_window_of_three(beyond: np.ndarray) -> np.ndarray:
     """Points of `beyond` that share a window of three consecutive points with another point of it."""
+    beyond = beyond.astype(bool, copy=False)
     out = np.zeros(len(beyond), dtype=bool)
-    for start in range(len(beyond) - 2):
-        window = beyond[start : start + 3]
-        if window.sum() >= 2:
-            out[start : start + 3] |= window
-    return out
+    if len(beyond) < 3:
+        return out
+    # hit[i]: the window of points i, i+1, i+2 holds two or more; a point is flagged when it is beyond
+    # and lies in some window that is hit.
+    hit = (beyond[:-2].astype(np.int8) + beyond[1:-1] + beyond[2:]) >= 2
+    out[:-2] |= hit
+    out[1:-1] |= hit
+    out[2:] |= hit
+    return out & beyond
+
+
+def _two_of_three(x: np.ndarray, limits: XmrLimits) -> Flags:
+    above, below = _beyond(x, limits.lower_two_sigma, limits.upper_two_sigma)
+    return _two_in_window_of_three(above), _two_in_window_of_three(below)
 
 
 def rule_two_of_three(values: pd.Series, limits: XmrLimits) -> RuleSignal:
@@ -345,8 +377,37 @@ def rule_two_of_three(values: pd.Series, limits: XmrLimits) -> RuleSignal:
         values: The points in time order, without missing values.
         limits: The chart's limits.
     """
-    above, below = _beyond(values, limits.lower_two_sigma, limits.upper_two_sigma)
-    return _signal(values, _two_in_window_of_three(above), _two_in_window_of_three(below))
+    return _signal(values, _two_of_three(values.to_numpy(dtype="float64"), limits))
+
+
+def _rule_flags(x: np.ndarray, limits: XmrLimits) -> dict[Rule, Flags]:
+    """Every rule's (high, low) flags of the points, keyed in RULE_PRECEDENCE order."""
+    return {
+        "outside_limits": _outside_limits(x, limits),
+        "trend": _trend(x),
+        "two_of_three": _two_of_three(x, limits),
+        "run": _run(x, limits),
+    }
+
+
+def _decide(x: np.ndarray, flags: Mapping[Rule, Flags]) -> tuple[np.ndarray, np.ndarray]:
+    """Per point, the rule that decides its side and that side (object arrays, None for common cause)."""
+    n = len(x)
+    rule = np.full(n, None, dtype=object)
+    side = np.full(n, None, dtype=object)
+    decided = np.zeros(n, dtype=bool)
+    with np.errstate(over="ignore", invalid="ignore"):
+        next_step = np.append(np.diff(x), 0.0)
+    for name in RULE_PRECEDENCE:
+        high, low = flags[name]
+        take = (high | low) & ~decided
+        rule_side = np.where(
+            high & low, np.where(next_step < 0, "low", "high"), np.where(high, "high", "low")
+        )
+        rule[take] = name
+        side[take] = rule_side[take]
+        decided |= take
+    return rule, side
 
 
 def special_causes(values: pd.Series, signals: Mapping[Rule, RuleSignal]) -> pd.DataFrame:
@@ -362,22 +423,11 @@ def special_causes(values: pd.Series, signals: Mapping[Rule, RuleSignal]) -> pd.
     Returns:
         Columns special_cause_rule and special_cause_side, NaN where no rule flags the point.
     """
-    n = len(values)
-    rule = np.full(n, None, dtype=object)
-    side = np.full(n, None, dtype=object)
-    decided = np.zeros(n, dtype=bool)
-    with np.errstate(over="ignore", invalid="ignore"):
-        next_step = np.append(np.diff(values.to_numpy(dtype="float64")), 0.0)
-    for name in RULE_PRECEDENCE:
-        high = signals[name].high.to_numpy(dtype=bool)
-        low = signals[name].low.to_numpy(dtype=bool)
-        take = (high | low) & ~decided
-        rule_side = np.where(
-            high & low, np.where(next_step < 0, "low", "high"), np.where(high, "high", "low")
-        )
-        rule[take] = name
-        side[take] = rule_side[take]
-        decided |= take
+    flags = {
+        name: (signals[name].high.to_numpy(dtype=bool), signals[name].low.to_numpy(dtype=bool))
+        for name in RULE_PRECEDENCE
+    }
+    rule, side = _decide(values.to_numpy(dtype="float64"), flags)
     return pd.DataFrame(
         {"special_cause_rule": rule, "special_cause_side": side}, index=values.index, dtype="str"
     )
@@ -393,10 +443,16 @@ def point_type(side: Side | None, direction: Direction) -> PointType:
     return "special_cause_improvement" if improving else "special_cause_concern"
 
 
+def _point_types(sides: np.ndarray, direction: Direction) -> np.ndarray:
+    """point_type of every point, from an object array of sides (a string, or anything else for none)."""
+    common = point_type(None, direction)
+    kinds = [point_type(cast(Side, side), direction) if isinstance(side, str) else common for side in sides]
+    return np.array(kinds, dtype=object)
+
+
 def point_types(sides: pd.Series, direction: Direction) -> pd.Series:
     """Classify every point from its special-cause side (NaN for common cause) and the direction."""
-    kinds = [point_type(cast(Side, side) if isinstance(side, str) else None, direction) for side in sides]
-    return pd.Series(kinds, index=sides.index, dtype="str")
+    return pd.Series(_point_types(sides.to_numpy(dtype=object), direction), index=sides.index, dtype="str")
 
 
 def variation_class(side: Side | None, direction: Direction) -> Variation:
@@ -531,46 +587,36 @@ def spc_analysis(values: pd.Series, direction: str, target: float | None = None)
     checked_direction = check_direction(direction)
     if target is not None and np.isnan(target):
         target = None
-    series = values if isinstance(values, pd.Series) else pd.Series(values)
-    raw = series.to_numpy(dtype="float64", na_value=np.nan)
-    keep = np.isfinite(raw)
-    clean = pd.Series(raw[keep], index=series.index[keep], dtype="float64")
-    n_points, n_missing = len(clean), int((~keep).sum())
+    x, index, n_missing = _finite_points(values)
+    clean = pd.Series(x, index=index, dtype="float64")
+    n_points = len(x)
 
-    limits = xmr_limits(clean)
-    signals: dict[Rule, RuleSignal] = {
-        "outside_limits": rule_outside_limits(clean, limits),
-        "trend": rule_trend(clean),
-        "two_of_three": rule_two_of_three(clean, limits),
-        "run": rule_run(clean, limits),
-    }
-    causes = special_causes(clean, signals)
-    kinds = point_types(causes["special_cause_side"], checked_direction)
+    limits = _limits(x)
+    flags = _rule_flags(x, limits)
+    rule, side = _decide(x, flags)
     columns = {
-        "value": clean,
-        "moving_range": moving_ranges(clean),
+        "value": x,
+        "moving_range": moving_ranges(clean).to_numpy(),
         "mean": limits.mean,
         "lower_limit": limits.lower_limit,
         "upper_limit": limits.upper_limit,
         "lower_two_sigma": limits.lower_two_sigma,
         "upper_two_sigma": limits.upper_two_sigma,
-        "rule_outside_limits": signals["outside_limits"].flag,
-        "rule_run": signals["run"].flag,
-        "rule_trend": signals["trend"].flag,
-        "rule_two_of_three": signals["two_of_three"].flag,
-        "point_type": kinds,
-        "special_cause_rule": causes["special_cause_rule"],
-        "special_cause_side": causes["special_cause_side"],
+        "rule_outside_limits": _flag(flags["outside_limits"]),
+        "rule_run": _flag(flags["run"]),
+        "rule_trend": _flag(flags["trend"]),
+        "rule_two_of_three": _flag(flags["two_of_three"]),
+        "point_type": _point_types(side, checked_direction),
+        "special_cause_rule": rule,
+        "special_cause_side": side,
     }
     # Positional, so a repeated index label cannot make the columns realign.
-    points = pd.DataFrame(
-        {name: col.to_numpy() if isinstance(col, pd.Series) else col for name, col in columns.items()},
-        index=clean.index,
-    ).astype({"point_type": "str", "special_cause_rule": "str", "special_cause_side": "str"})
-    last_side = points["special_cause_side"].iloc[-1] if n_points else None
+    points = pd.DataFrame(columns, index=index).astype(
+        {"point_type": "str", "special_cause_rule": "str", "special_cause_side": "str"}
+    )
 
     provisional = n_points < MIN_POINTS_FIXED
-    variation = variation_class(last_side if isinstance(last_side, str) else None, checked_direction)
+    variation = _latest_variation(side, checked_direction)
     assurance = assurance_class(limits, checked_direction, target)
     all_equal = n_points >= MIN_POINTS and limits.mean_moving_range == 0
     return SpcResult(
@@ -588,3 +634,37 @@ def spc_analysis(values: pd.Series, direction: str, target: float | None = None)
         assurance=assurance,
         message=_message(points, n_points, n_missing, provisional, assurance, target, all_equal),
     )
+
+
+def latest_variation(values: pd.Series, direction: str) -> Variation:
+    """The variation icon class of ``spc_analysis(values, direction)``, without its table of points.
+
+    For a table of many series (every system's trend) where only the icon is shown: the same limits,
+    rules and precedence as :func:`spc_analysis`, on plain arrays.
+
+    Raises:
+        ValueError: If direction is not one of DIRECTIONS, or a value is not numeric.
+    """
+    checked_direction = check_direction(direction)
+    x, _, _ = _finite_points(values)
+    _, side = _decide(x, _rule_flags(x, _limits(x)))
+    return _latest_variation(side, checked_direction)
+
+
+def _finite_points(values: pd.Series) -> tuple[np.ndarray, pd.Index, int]:
+    """The finite values as float64 in the order given, their index labels, and how many were left out."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    raw = series.to_numpy(dtype="float64", na_value=np.nan)
+    keep = np.isfinite(raw)
+    return raw[keep], series.index[keep], int((~keep).sum())
+
+
+def _flag(flags: Flags) -> np.ndarray:
+    high, low = flags
+    return high | low
+
+
+def _latest_variation(sides: np.ndarray, direction: Direction) -> Variation:
+    """The variation icon class from the latest point's special-cause side (common cause with no points)."""
+    last = sides[-1] if len(sides) else None
+    return variation_class(cast(Side, last) if isinstance(last, str) else None, direction)

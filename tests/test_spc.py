@@ -21,7 +21,9 @@ from analysis.spc import (
     VARIATION_LABELS,
     VARIATIONS,
     XmrLimits,
+    _two_in_window_of_three,  # the window rule, vectorised
     assurance_class,
+    latest_variation,
     moving_ranges,
     point_type,
     rule_outside_limits,
@@ -441,3 +443,27 @@ def test_any_finite_sequence_is_analysed(values, direction, target):
     assert result.variation in VARIATIONS
     assert result.assurance in ASSURANCES
     assert result.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(
+        st.integers(-4, 4).map(float) | st.sampled_from([math.nan, math.inf, 0.5, 1e300, -1e300]), max_size=40
+    ),
+    direction=st.sampled_from(["increase", "decrease", "neither"]),
+)
+def test_latest_variation_is_the_variation_of_the_full_analysis(values, direction):
+    # Small integers make runs, trends, ties and points on the mean or a limit common.
+    series = pd.Series(values, dtype=float)
+    assert latest_variation(series, direction) == spc_analysis(series, direction).variation
+
+
+@settings(max_examples=300, deadline=None)
+@given(beyond=st.lists(st.booleans(), max_size=20))
+def test_two_in_window_of_three_marks_the_points_of_every_window_holding_two(beyond):
+    expected = np.zeros(len(beyond), dtype=bool)
+    for start in range(len(beyond) - 2):  # the definition, window by window
+        window = np.array(beyond[start : start + 3])
+        if window.sum() >= 2:
+            expected[start : start + 3] |= window
+    assert _two_in_window_of_three(np.array(beyond, dtype=bool)).tolist() == expected.tolist()
