@@ -78,10 +78,15 @@ class Scope:
 
 def scope(dataset: Dataset, filters: Filters, unit: Unit, restate: bool = False) -> Scope:
     """A scope whose dataset is restated on today's footprints when asked (each row moved, never split)."""
-    if restate and not dataset.control_totals.empty:
-        restated = lineage.restate_to_current_footprint(dataset.control_totals, dataset.systems)
-        dataset = dataclasses.replace(dataset, control_totals=restated)
-    return Scope(dataset, filters, unit, restate)
+    return Scope(restated(dataset) if restate else dataset, filters, unit, restate)
+
+
+def restated(dataset: Dataset) -> Dataset:
+    """The dataset with every row moved to its system's current footprint (see :mod:`analysis.lineage`)."""
+    if dataset.control_totals.empty:
+        return dataset
+    moved = lineage.restate_to_current_footprint(dataset.control_totals, dataset.systems)
+    return dataclasses.replace(dataset, control_totals=moved)
 
 
 def selected_rows(s: Scope, through_month: bool = False, attributes: bool = False) -> pd.DataFrame:
@@ -161,15 +166,41 @@ def _overspend_words(overspend: float, plan: float) -> str | None:
     return f"{formatting.format_percent(100 * abs(overspend) / plan, 2)} of plan, {direction}"
 
 
-def overview(s: Scope) -> OverviewView:
-    """The board's page: headline figures, ranked variance and the national paragraph."""
-    summary = system_summary(s)
+@dataclass(frozen=True)
+class OverviewMeasures:
+    """The Overview's numbers before any unit is applied (£000): a unit toggle only re-formats them."""
+
+    summary: pd.DataFrame
+    national: pd.Series | None
+    message: str | None
+
+
+def overview_measures(s: Scope) -> OverviewMeasures:
+    """Year to date per system and nationally for the Overview, or why there is nothing to show."""
+    if not s.year:
+        return OverviewMeasures(measures.empty_summary("system"), None, NO_DATA)
+    rows = selected_rows(s)
+    summary = measures.ytd_summary(rows, s.dataset.systems, "system", s.year, s.month)
     if summary.empty:
-        return OverviewView(s.period, (), NO_DATA, figures.empty_figure(NO_DATA), summary, NO_DATA)
-    if not has_actuals(selected_rows(s), s.month).any():
-        message = no_actuals_message(s.year, s.month)
-        return OverviewView(s.period, (), message, figures.empty_figure(message), summary, message)
-    national = national_summary(s)
+        return OverviewMeasures(summary, None, NO_DATA)
+    if not has_actuals(rows, s.month).any():
+        return OverviewMeasures(summary, None, no_actuals_message(s.year, s.month))
+    national = measures.ytd_summary(rows, s.dataset.systems, "national", s.year, s.month)
+    return OverviewMeasures(summary, national.iloc[0] if len(national) else pd.Series(dtype=object), None)
+
+
+def overview(s: Scope, measured: OverviewMeasures | None = None) -> OverviewView:
+    """The board's page: headline figures, ranked variance and the national paragraph.
+
+    Args:
+        s: The scope.
+        measured: :func:`overview_measures` of the same data and filters (any unit), when already known.
+    """
+    m = overview_measures(s) if measured is None else measured
+    summary = m.summary
+    if m.message is not None:
+        return OverviewView(s.period, (), m.message, figures.empty_figure(m.message), summary, m.message)
+    national = m.national
     unit = s.unit
     adverse = int((summary["variance_ytd"] < 0).sum())
     money = lambda v: formatting.format_money(v, unit, brackets=False)  # noqa: E731
@@ -227,39 +258,44 @@ def _cohorts(systems: pd.DataFrame) -> pd.Series:
 
 def system_variation(s: Scope, codes: list[str]) -> dict[str, spc.SpcResult]:
     """SPC of each system's in-month variance over every reported month up to the as-at month."""
-    series = monthly_variance_by_system(s)
-    out: dict[str, spc.SpcResult] = {}
-    for code in codes:
-        values = series.get(code)
-        if values is not None:
-            out[code] = spc.spc_analysis(values, "increase", target=0.0)
-    return out
+    series = monthly_variance_by_system(s, codes)
+    return {code: spc.spc_analysis(series[code], "increase", target=0.0) for code in codes if code in series}
 
 
-def monthly_variance_by_system(s: Scope) -> dict[str, pd.Series]:
+def system_trends(s: Scope, codes: list[str]) -> dict[str, spc.Variation]:
+    """The SPC variation class of each system's in-month variance: :func:`system_variation`'s, icon only."""
+    series = monthly_variance_by_system(s, codes)
+    return {code: spc.latest_variation(series[code], "increase") for code in codes if code in series}
+
+
+MONTHLY_VARIANCE_COLUMNS = [
+    "financial_year",
+    "month",
+    "system_code",
+    "org_type",
+    "plan_income",
+    "actual_income",
+    "plan_expenditure",
+    "actual_expenditure",
+]
+"""The columns the monthly variance needs: its own and those the filters read."""
+
+
+def monthly_variance_by_system(s: Scope, codes: list[str] | None = None) -> dict[str, pd.Series]:
     """In-month variance (actual − plan surplus of reported rows) per system, oldest month first.
 
     Uses every financial year up to the chosen one (so a trend can span a year end), stopping at the as-at
-    month of the chosen year; the other filters (region, systems, types, ratings) apply.
+    month of the chosen year; the other filters (region, systems, types, ratings) apply. With ``codes``,
+    only those systems (each system's series is the same either way).
     """
     year_free = dataclasses.replace(s.filters, financial_year=None)
-    frame = apply_filters(s.dataset, year_free)
-    if frame.empty or not s.year:
-        return {}
-    reported = frame["actual_income"].notna() & frame["actual_expenditure"].notna()
-    frame = frame[reported & (frame["financial_year"] <= s.year)]
-    if s.month:
-        frame = frame[(frame["financial_year"] < s.year) | (frame["month"] <= s.month)]
-    variance = (frame["actual_income"] - frame["actual_expenditure"]) - (
-        frame["plan_income"] - frame["plan_expenditure"]
+    frame = apply_filters(
+        s.dataset.control_totals[MONTHLY_VARIANCE_COLUMNS],  # filtering copies only these columns
+        year_free,
+        systems=s.dataset.systems,
+        ratings=s.dataset.progress_ratings,
     )
-    grouped = variance.groupby([frame["system_code"], frame["financial_year"], frame["month"]]).sum()
-    result: dict[str, pd.Series] = {}
-    for code, part in grouped.groupby(level=0):
-        part = part.droplevel(0).sort_index()
-        part.index = [formatting.month_short(y, int(m)) for y, m in part.index]
-        result[str(code)] = part
-    return result
+    return measures.monthly_variance_by_system(frame, s.year, s.month, codes)
 
 
 @dataclass(frozen=True)
@@ -281,22 +317,38 @@ SYSTEM_TABLE_MONEY = (
 )
 
 
-def systems(s: Scope) -> SystemsView:
-    """Every system side by side, in the display unit, with rating, cohort and SPC variation."""
-    summary = system_summary(s)
-    if summary.empty:
-        return SystemsView(s.period, pd.DataFrame(), figures.empty_figure(NO_DATA), NO_DATA)
+@dataclass(frozen=True)
+class SystemsMeasures:
+    """The Systems page's numbers before any unit is applied: a unit toggle only re-formats them.
+
+    Attributes:
+        summary: :func:`system_summary` (£000).
+        table: The page's table in the page's column order, money still in £000 and unsorted.
+        message: Why there is nothing to show, or None.
+    """
+
+    summary: pd.DataFrame
+    table: pd.DataFrame
+    message: str | None
+
+
+def systems_measures(s: Scope) -> SystemsMeasures:
+    """Every system's year to date, rating, cohort, acceptance and SPC trend, in £000."""
+    if not s.year:
+        return SystemsMeasures(measures.empty_summary("system"), pd.DataFrame(), NO_DATA)
     rows = selected_rows(s)
-    reporting = set(rows.loc[has_actuals(rows, s.month), "system_code"])
+    summary = measures.ytd_summary(rows, s.dataset.systems, "system", s.year, s.month)
+    if summary.empty:
+        return SystemsMeasures(summary, pd.DataFrame(), NO_DATA)
+    reporting = set(rows.loc[has_actuals(rows, s.month), "system_code"].unique())
     if not reporting:
-        message = no_actuals_message(s.year, s.month)
-        return SystemsView(s.period, pd.DataFrame(), figures.empty_figure(message), message)
+        return SystemsMeasures(summary, pd.DataFrame(), no_actuals_message(s.year, s.month))
     lookup = s.dataset.systems
     ratings = system_ratings(s.dataset.progress_ratings, lookup).set_index("system_code")["rating_label"]
     cohorts = _cohorts(lookup)
     accepted = _system_accepted(s)
-    variation = system_variation(s, summary["system_code"].tolist())
-    scale = lambda column: formatting.scale(summary[column].astype(float), s.unit)  # noqa: E731
+    trends = system_trends(s, summary["system_code"].tolist())
+    money = lambda column: summary[column].astype(float)  # noqa: E731
     table = pd.DataFrame(
         {
             "System": summary["system_name"].fillna(summary["system_code"]),
@@ -306,21 +358,21 @@ def systems(s: Scope) -> SystemsView:
             "Rating 2017": summary["system_code"].map(ratings).fillna("Not rated"),
             "Organisations": summary["orgs"],
             "Reporting": summary["orgs_reporting"],
-            "Plan surplus YTD": scale("plan_surplus_ytd"),
-            "Actual surplus YTD": scale("actual_surplus_ytd"),
-            "Variance YTD": scale("variance_ytd"),
+            "Plan surplus YTD": money("plan_surplus_ytd"),
+            "Actual surplus YTD": money("actual_surplus_ytd"),
+            "Variance YTD": money("variance_ytd"),
             "Variance %": summary["variance_pct"],
-            "Overspend YTD": scale("overspend_ytd"),
-            "Control total": scale("control_total"),
-            "Forecast outturn": scale("forecast_outturn"),
-            "Forecast vs control total": scale("forecast_variance"),
+            "Overspend YTD": money("overspend_ytd"),
+            "Control total": money("control_total"),
+            "Forecast outturn": money("forecast_outturn"),
+            "Forecast vs control total": money("forecast_variance"),
             "Forecasts in": [
                 f"{int(f)} of {int(o)}"
                 for f, o in zip(summary["orgs_forecasting"], summary["orgs"], strict=True)
             ],
             "Accepted": [accepted.get(code, "not stated") for code in summary["system_code"]],
             "Trend (SPC)": [
-                spc.VARIATION_LABELS[variation[c].variation] if c in variation else "too few points"
+                spc.VARIATION_LABELS[trends[c]] if c in trends else "too few points"
                 for c in summary["system_code"]
             ],
         }
@@ -329,9 +381,25 @@ def systems(s: Scope) -> SystemsView:
         (formatting.favourable_or_adverse(v) if c in reporting else None) or "no actuals"
         for c, v in zip(summary["system_code"], summary["variance_ytd"], strict=True)
     ]
+    return SystemsMeasures(summary, table, None)
+
+
+def systems(s: Scope, measured: SystemsMeasures | None = None) -> SystemsView:
+    """Every system side by side, in the display unit, with rating, cohort and SPC variation.
+
+    Args:
+        s: The scope.
+        measured: :func:`systems_measures` of the same data and filters (any unit), when already known.
+    """
+    m = systems_measures(s) if measured is None else measured
+    if m.message is not None:
+        return SystemsView(s.period, pd.DataFrame(), figures.empty_figure(m.message), m.message)
+    table = m.table.copy()
+    for column in SYSTEM_TABLE_MONEY:
+        table[column] = formatting.scale(table[column], s.unit)
     table = table.sort_values("Variance YTD", kind="stable").reset_index(drop=True)
     table = with_units(table, SYSTEM_TABLE_MONEY, s.unit)
-    return SystemsView(s.period, table, figures.plan_vs_actual_dumbbell(summary, s.unit, s.period), None)
+    return SystemsView(s.period, table, figures.plan_vs_actual_dumbbell(m.summary, s.unit, s.period), None)
 
 
 def _system_accepted(s: Scope) -> dict[str, str]:
@@ -362,22 +430,65 @@ class SystemDetailView:
     message: str | None
 
 
-def system_detail(s: Scope, code: str) -> SystemDetailView:
-    """One system: member contributions, the months, SPC, reconciliation and acceptance."""
+@dataclass(frozen=True)
+class SystemDetailMeasures:
+    """One system's numbers before any unit is applied (£000): a unit toggle only re-formats them."""
+
+    code: str
+    name: str
+    row: pd.Series | None
+    """The system's :func:`analysis.measures.ytd_summary` row."""
+    attribution: pd.DataFrame
+    steps: pd.DataFrame
+    monthly: pd.DataFrame
+    variation: spc.SpcResult | None
+    reconciliation: pd.Series | None
+    """The system's row of the control-total reconciliation, or None when there is none."""
+    not_accepted: pd.DataFrame
+    message: str | None
+
+
+def system_detail_measures(s: Scope, code: str) -> SystemDetailMeasures:
+    """One system's year to date, member contributions, months, SPC, reconciliation and acceptance."""
     lookup = s.dataset.systems.set_index("system_code")
     name = str(lookup["system_name"].get(code, code)) if code in lookup.index else code
     rows = selected_rows(s)
     rows = rows[rows["system_code"] == code]
+    empty = pd.DataFrame()
     if rows.empty or not s.year:
-        return _empty_detail(code, name, s.period, NO_DATA)
+        return SystemDetailMeasures(code, name, None, empty, empty, empty, None, None, empty, NO_DATA)
     if not has_actuals(rows, s.month).any():
-        return _empty_detail(code, name, s.period, no_actuals_message(s.year, s.month, who=name))
+        message = no_actuals_message(s.year, s.month, who=name)
+        return SystemDetailMeasures(code, name, None, empty, empty, empty, None, None, empty, message)
     summary = measures.ytd_summary(rows, s.dataset.systems, "system", s.year, s.month)
-    row = summary.iloc[0]
-    attribution = measures.variance_attribution(rows, code, s.year, s.month)
-    steps = measures.waterfall_steps(rows, code, s.year, s.month)
-    monthly = measures.monthly_series(rows, "system", code, s.year, s.dataset.systems)
-    variation = system_variation(s, [code]).get(code)
+    return SystemDetailMeasures(
+        code=code,
+        name=name,
+        row=summary.iloc[0],
+        attribution=measures.variance_attribution(rows, code, s.year, s.month),
+        steps=measures.waterfall_steps(rows, code, s.year, s.month),
+        monthly=measures.monthly_series(rows, "system", code, s.year, s.dataset.systems),
+        variation=system_variation(s, [code]).get(code),
+        reconciliation=_reconciliation_row(s, code),
+        not_accepted=measures.not_accepted(rows, s.year, code),
+        message=None,
+    )
+
+
+def system_detail(s: Scope, code: str, measured: SystemDetailMeasures | None = None) -> SystemDetailView:
+    """One system: member contributions, the months, SPC, reconciliation and acceptance.
+
+    Args:
+        s: The scope.
+        code: The system's code.
+        measured: :func:`system_detail_measures` of the same data, filters and system (any unit), when
+            already known.
+    """
+    m = system_detail_measures(s, code) if measured is None else measured
+    name = m.name
+    if m.message is not None or m.row is None:
+        return _empty_detail(code, name, s.period, m.message or NO_DATA)
+    row, attribution, variation = m.row, m.attribution, m.variation
     spc_message = variation.message if variation else "No reported months to chart."
     text = narrative.system_narrative(row.to_dict(), attribution, spc_message, s.year, s.month or 12, s.unit)
     unit = s.unit
@@ -428,13 +539,13 @@ def system_detail(s: Scope, code: str) -> SystemDetailView:
         period=s.period,
         narrative=text,
         headlines=headlines,
-        waterfall=figures.waterfall(steps, unit, s.period, name),
-        monthly=figures.monthly_plan_vs_actual(monthly, unit, s.year, name),
+        waterfall=figures.waterfall(m.steps, unit, s.period, name),
+        monthly=figures.monthly_plan_vs_actual(m.monthly, unit, s.year, name),
         spc_chart=spc_fig,
         spc_message=spc_message,
         attribution=table,
-        reconciliation=_reconciliation_sentence(s, code, unit),
-        not_accepted=measures.not_accepted(rows, s.year, code),
+        reconciliation=_reconciliation_sentence(m.reconciliation, unit),
+        not_accepted=m.not_accepted,
         message=None,
     )
 
@@ -465,12 +576,17 @@ def attribution_table(attribution: pd.DataFrame, unit: Unit) -> pd.DataFrame:
     return with_units(table, ("Income effect", "Expenditure effect", "Contribution to variance"), unit)
 
 
-def _reconciliation_sentence(s: Scope, code: str, unit: Unit) -> str:
+def _reconciliation_row(s: Scope, code: str) -> pd.Series | None:
     table = measures.reconcile_system_control_totals(s.dataset, s.year)
     row = table[table["system_code"] == code]
     if row.empty or row["status"].iloc[0] == "no stated total":
+        return None
+    return row.iloc[0]
+
+
+def _reconciliation_sentence(r: pd.Series | None, unit: Unit) -> str:
+    if r is None:
         return "No stated system control total was loaded for this system and year: nothing to reconcile."
-    r = row.iloc[0]
     stated = formatting.format_money(r["stated_control_total"], unit, brackets=False)
     members = formatting.format_money(r["members_control_total"], unit, brackets=False)
     if r["status"] == "agrees":
@@ -492,18 +608,39 @@ class RatingsView:
     message: str | None
 
 
-def ratings(s: Scope) -> RatingsView:
-    """Progress rating beside year-to-date money for the filtered systems."""
+@dataclass(frozen=True)
+class RatingsMeasures:
+    """Ratings beside year-to-date money (£000) before any unit is applied, or why there is nothing."""
+
+    table: pd.DataFrame
+    message: str | None
+
+
+def ratings_measures(s: Scope) -> RatingsMeasures:
+    """:func:`analysis.ratings.ratings_vs_money` of the filtered systems with any organisation."""
     if not s.year:
-        return RatingsView(s.period, pd.DataFrame(), figures.empty_figure(NO_DATA), NO_DATA)
+        return RatingsMeasures(pd.DataFrame(), NO_DATA)
     rows = selected_rows(s)
     if not rows.empty and not has_actuals(rows, s.month).any():
-        message = no_actuals_message(s.year, s.month)
-        return RatingsView(s.period, pd.DataFrame(), figures.empty_figure(message), message)
+        return RatingsMeasures(pd.DataFrame(), no_actuals_message(s.year, s.month))
     table = ratings_vs_money(dataclasses.replace(s.dataset, control_totals=rows), s.year, s.month)
     table = table[table["orgs"] > 0] if "orgs" in table.columns else table
     if table.empty:
-        return RatingsView(s.period, pd.DataFrame(), figures.empty_figure(NO_DATA), NO_DATA)
+        return RatingsMeasures(pd.DataFrame(), NO_DATA)
+    return RatingsMeasures(table, None)
+
+
+def ratings(s: Scope, measured: RatingsMeasures | None = None) -> RatingsView:
+    """Progress rating beside year-to-date money for the filtered systems.
+
+    Args:
+        s: The scope.
+        measured: :func:`ratings_measures` of the same data and filters (any unit), when already known.
+    """
+    m = ratings_measures(s) if measured is None else measured
+    if m.message is not None:
+        return RatingsView(s.period, pd.DataFrame(), figures.empty_figure(m.message), m.message)
+    table = m.table
     shown = pd.DataFrame(
         {
             "System": table["system_name"].fillna(table["system_code"]),
@@ -574,3 +711,14 @@ def explore_rows(s: Scope) -> pd.DataFrame:
     for column in EXPLORE_MONEY:
         out[column] = formatting.scale(out[column].astype(float), s.unit)
     return with_units(out, EXPLORE_MONEY, s.unit).reset_index(drop=True)
+
+
+MEASURES = {
+    "overview": overview_measures,
+    "systems": systems_measures,
+    "system_detail": system_detail_measures,
+    "ratings": ratings_measures,
+}
+"""Views built in two steps: these functions compute the numbers (no unit is read), and the view of the same
+name takes them as ``measured`` and only applies the unit. Cached apart, keyed without the unit, they make a
+unit toggle a re-formatting: nothing is measured again."""
