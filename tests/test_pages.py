@@ -475,3 +475,37 @@ def test_restating_on_todays_footprints_moves_rows_but_keeps_the_total() -> None
     after = {label: m.value for label, m in metrics(at).items() if label != "Systems adverse"}
     assert after == before
     assert "restated on today's footprints" in as_read(at.caption[0])
+
+
+@pytest.mark.parametrize("page", ["overview", "systems", "ratings"])
+def test_the_unit_toggle_reformats_without_measuring_again(
+    page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import views
+
+    name = page
+    calls: list[str] = []
+    measure = views.MEASURES[name]
+
+    def counted(*args, **kwargs):
+        calls.append(name)
+        return measure(*args, **kwargs)
+
+    monkeypatch.setitem(views.MEASURES, name, counted)
+    st.cache_data.clear()
+    at = open_page(page)
+    assert calls == [name]
+    before = on_screen(at)
+
+    at.radio(key="unit").set_value("£000").run()
+    assert_clean(at)
+    assert calls == [name], "the unit toggle measured again"
+    assert on_screen(at) != before
+    at.radio(key="unit").set_value("£m").run()
+    assert on_screen(at) == before
+    assert calls == [name]
+
+
+def on_screen(at: AppTest) -> list[str]:
+    """Every headline figure and table, as text."""
+    return [f"{e.value} {e.delta}" for e in at.metric] + [e.value.to_csv() for e in at.dataframe]

@@ -12,11 +12,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import boardpack, exports, figures, formatting
-from analysis.filters import Filters, Options, available_options, resolve
+from analysis.filters import Filters, Options, resolve
 from analysis.model import Dataset
 from ui import content, data
 
@@ -85,7 +84,9 @@ def _year_changed() -> None:
 
 def _filter_bar(dataset: Dataset) -> tuple[Filters, formatting.Unit, bool, Options]:
     """Sidebar widgets, each bound to a query parameter so a copied link reproduces the view."""
-    options = available_options(dataset)
+    from ui import cached
+
+    options = cached.options(dataset)
     sidebar = st.sidebar
     sidebar.header("Filters")
     years = list(reversed(options.years))
@@ -214,11 +215,11 @@ def headlines(items) -> None:
 
 
 def chart(figure, name: str, key: str | None = None, on_select: str = "ignore"):
-    """A plotly figure with its PNG download named after the view, and its text alternative beneath."""
-    # Rebuilt from its dict, as unpickling a cached copy does: the chart's widget id hashes the figure's
-    # JSON, whose key order differs between a fresh figure and a cached copy, so without this the first
-    # click after a cache miss is lost (the id changes between that run and the click's rerun).
-    figure = go.Figure(figure.to_dict())
+    """A plotly figure with its PNG download named after the view, and its text alternative beneath.
+
+    The figure must come from ``ui.cached.view``, which hands out every figure in the form a cached copy
+    has, so the chart's widget id is the same on the run that computed it and on the click's rerun.
+    """
     event = st.plotly_chart(
         figure,
         config=figures.plotly_config(name),
