@@ -26,5 +26,6 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
-shell.render()
-shell.guarded(navigation.run)
+with shell.timed_run(navigation.url_path):
+    shell.render()
+    shell.guarded(navigation.run)

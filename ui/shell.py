@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
@@ -177,6 +180,31 @@ def header(title: str, ctx: PageContext) -> None:
     """Page title with the active filters and data source underneath."""
     st.title(plain(title))
     st.caption(plain(f"{active_filters_sentence(ctx)}. Source: {ctx.origin}."))
+
+
+RUN_TIMES = os.environ.get("ICS_RUN_TIMES")
+"""A file to which each script run appends its page, wall and CPU seconds (tab-separated), for the load
+test to report what the server itself spent; unset (the default), nothing is timed or written."""
+
+
+@contextmanager
+def timed_run(page: str) -> Iterator[None]:
+    """Time one script run for ``ICS_RUN_TIMES``: wall seconds, and this thread's CPU seconds (the work
+    done, without the time spent waiting for a core)."""
+    if not RUN_TIMES:
+        yield
+        return
+    wall, cpu, outcome = time.perf_counter(), time.thread_time(), "done"
+    try:
+        yield
+    except BaseException as exc:  # st.stop, st.rerun and st.switch_page end a run by raising
+        outcome = type(exc).__name__
+        raise
+    finally:
+        line = f"{time.time():.3f}\t{page or 'overview'}\t{time.perf_counter() - wall:.4f}"
+        line += f"\t{time.thread_time() - cpu:.4f}\t{outcome}\n"
+        with open(RUN_TIMES, "a", encoding="utf-8") as log:
+            log.write(line)
 
 
 def guarded(run: Callable[[], None]) -> None:
