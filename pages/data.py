@@ -71,7 +71,7 @@ with problems:
         st.dataframe(dataset.problems, hide_index=True, width="stretch")
         st.download_button(
             "Download the quarantined rows (CSV)",
-            data=csv_bytes(dataset.quarantine),
+            data=lambda: csv_bytes(dataset.quarantine),  # built when pressed, not on every rerun
             file_name="quarantined_rows.csv",
             mime="text/csv",
             on_click="ignore",
