@@ -195,7 +195,6 @@ def load_sources(sources: Sequence[Source], extra_reports: Sequence[FileReport] 
 
     control_totals = _concat(frames[CONTROL_TOTALS.name], CONTROL_TOTALS)
     control_totals = _resolve_ods_system_codes(control_totals, systems)
-    file_hashes = sorted(r.sha256 for r in reports if r.sha256)
     bundled = bundled_hashes()
     return Dataset(
         control_totals=_finish_control_totals(control_totals),
@@ -211,8 +210,16 @@ def load_sources(sources: Sequence[Source], extra_reports: Sequence[FileReport] 
         files=reports,
         cross_checks=_cross_check_summary(all_problems, tables),
         is_sample=any(r.sha256 in bundled and r.kind == CONTROL_TOTALS.name for r in reports),
-        content_hash=hashlib.sha256("".join(file_hashes).encode()).hexdigest(),
+        content_hash=_content_hash(reports),
     )
+
+
+def _content_hash(reports: Sequence[FileReport]) -> str:
+    """What the dataset is made of: each file's path and sha256 (its bytes). Caches are keyed on this, so
+    the same bytes arriving from another place (an upload of the DATA_DIR files) are not served with the
+    other place's file names in the Source file column, quarantine and lineage."""
+    parts = sorted(f"{r.path}\0{r.sha256}" for r in reports if r.sha256)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _merge_systems(

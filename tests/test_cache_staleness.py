@@ -18,6 +18,7 @@ import streamlit as st
 from conftest import ct_text, default_ct_rows, systems_text
 from streamlit.testing.v1 import AppTest
 
+from analysis.dataset import Source, load_paths, load_sources
 from ui import data as ui_data
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,3 +141,14 @@ def test_default_rows_are_what_the_figures_above_assume() -> None:
     reported = [r for r in rows if r["actual_income"]]
     assert len(reported) == 4
     assert {(r["actual_income"], r["actual_expenditure"]) for r in reported} == {("1010", "995")}
+
+
+def test_the_same_bytes_from_another_place_are_another_dataset(folder: Path) -> None:
+    """Views are cached on the content hash: an upload of the DATA_DIR files must not be served the folder's
+    cached views, whose Source file column names the folder's paths."""
+    from_folder = load_paths([folder])
+    again = load_paths([folder])
+    uploaded = load_sources([Source(p.name, p.name, p.read_bytes()) for p in sorted(folder.iterdir())])
+    assert from_folder.content_hash == again.content_hash
+    assert uploaded.content_hash != from_folder.content_hash
+    assert set(uploaded.control_totals["source_file"]) == {"control_totals.csv"}
