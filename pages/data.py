@@ -39,22 +39,7 @@ with sources:
         )
 
     st.subheader("Upload your own extracts")
-    st.write(
-        "Control totals, progress ratings, a systems lookup or system control totals, as CSV; several at "
-        "once. The kind of each file is recognised from its header row. Uploaded files are checked and "
-        f"held **in this browser session only**; nothing is saved on the server. Up to "
-        f"{shell.MAX_UPLOAD_MB} MB per file."
-    )
-    uploads = st.file_uploader(
-        "CSV extracts", type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploader"
-    )
-    use, reset = st.columns(2)
-    if use.button("Check and use these files", type="primary", disabled=not uploads):
-        data.load_uploads([(f.name, f.getvalue()) for f in uploads])
-        st.rerun()
-    if reset.button("Go back to the default data", disabled=ctx.origin != "files uploaded in this session"):
-        data.clear_uploads()
-        st.rerun()
+    shell.upload_form(using_uploads=ctx.origin == data.UPLOADS_ORIGIN)
 
 with problems:
     st.subheader("Problems found")

@@ -177,3 +177,22 @@ def test_a_data_dir_that_disappears_while_running(folder: Path) -> None:
     renamed.rename(folder)
     at.run()
     assert not at.exception and not at.error and at.metric
+
+
+def test_uploads_still_work_when_the_data_dir_cannot_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder's error is shown with an uploader under it: the user can still look at their own files."""
+    missing = tmp_path / "no such folder"
+    monkeypatch.setenv("DATA_DIR", str(missing))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    unreadable_message(at, missing)
+    at.file_uploader(key="uploader").set_value(
+        [("systems.csv", systems_text().encode(), "text/csv"), ("ct.csv", ct_text().encode(), "text/csv")]
+    ).run()
+    (check,) = [b for b in at.button if b.label == "Check and use these files"]
+    check.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, texts(at.error)
+    assert at.metric, "the Overview's headline figures are shown from the uploaded files"
+    assert "files uploaded in this session" in " ".join(c.value for c in at.caption)

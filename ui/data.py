@@ -116,6 +116,10 @@ def _folder_dataset() -> LoadedData:
     return loaded
 
 
+UPLOADS_ORIGIN = "files uploaded in this session"
+"""How the pages name this session's uploads as the data's origin."""
+
+
 class DataUnavailable(Exception):
     """No data can be shown; the message says why and what to do."""
 
@@ -154,5 +158,5 @@ def current_data() -> LoadedData:
     """This session's uploads if any, else the data folder."""
     uploaded = st.session_state.get(UPLOAD_KEY)
     if uploaded is not None:
-        return LoadedData(uploaded[1], "files uploaded in this session")
+        return LoadedData(uploaded[1], UPLOADS_ORIGIN)
     return _folder_dataset()
