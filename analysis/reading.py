@@ -715,8 +715,11 @@ def _tokenise_plain(
         # Every line has too many fields: read_csv would still return one (blank) row for the empty text.
         frame = pd.DataFrame(columns=range(n_fields), dtype="str")
     else:
+        # pandas drops a byte-order mark opening its input as an encoding mark; here it would be a
+        # character of the first data line, so an empty line goes first and its row is dropped after.
+        lead = "\n" if kept_lines[0].startswith("\ufeff") else ""
         frame = pd.read_csv(
-            io.StringIO("\n".join(kept_lines) + "\n"),
+            io.StringIO(lead + "\n".join(kept_lines) + "\n"),
             sep=delimiter,
             header=None,
             names=range(n_fields),
@@ -727,6 +730,8 @@ def _tokenise_plain(
             quoting=csv.QUOTE_NONE,
             engine="c",
         )
+        if lead:
+            frame = frame.iloc[1:]
     frame.index = line_numbers[~too_many]
     overflow: set[int] = set()
     if too_many.any():

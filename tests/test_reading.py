@@ -482,3 +482,14 @@ def test_header_below_a_title_row_keeps_physical_lines():
     dataset, report = load_valid(data)
     assert report.rows == 6
     assert list(ct_by_line(dataset).index) == [3, 4, 5, 6, 7, 8]
+
+
+@pytest.mark.parametrize("line", ["\ufeff", "\ufeff2018/19"], ids=["a lone mark", "a mark before a year"])
+def test_a_byte_order_mark_opening_the_first_data_line_is_kept_as_text(line: str) -> None:
+    """Found by fuzzing: pandas' parser dropped it as an encoding mark, so the line read as blank and was
+    lost. It is a character of the line: the row is read (and its wrong field count reported)."""
+    data = (",".join(CT_HEADER) + "\n" + line + "\n").encode("utf-8")
+    table = read_bytes(data, "bom.csv")
+    assert table.rows == 1
+    assert table.frame.loc[2, "financial_year"] == line
+    assert table.field_count_lines == {2: 1}
