@@ -229,3 +229,19 @@ def as_read(element) -> str:
     import re
 
     return re.sub(r"\\(.)", r"\1", str(element.value))
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, served_like_a_session: None) -> Path:
+    """A DATA_DIR of the default extract (two organisations, months 1-3, actuals for months 1-2) with the
+    test systems lookup: what every AppTest session of the test reads until it uploads. Caches start empty.
+    """
+    import streamlit as st
+
+    path = tmp_path / "extracts"
+    path.mkdir()
+    (path / "systems.csv").write_text(systems_text(), encoding="utf-8")
+    (path / "control_totals.csv").write_text(ct_text(), encoding="utf-8")
+    monkeypatch.setenv("DATA_DIR", str(path))
+    st.cache_data.clear()
+    return path

@@ -14,8 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import streamlit as st
-from conftest import ct_text, default_ct_rows, systems_text
+from conftest import default_ct_rows
 from streamlit.testing.v1 import AppTest
 
 from analysis.dataset import Source, load_paths, load_sources
@@ -26,18 +25,6 @@ APP = str(ROOT / "app.py")
 SURPLUS = "Surplus YTD"
 
 pytestmark = pytest.mark.usefixtures("served_like_a_session")
-
-
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A DATA_DIR of two organisations, months 1-3, actuals for months 1-2 (ct_text's default rows)."""
-    path = tmp_path / "extracts"
-    path.mkdir()
-    (path / "systems.csv").write_text(systems_text(), encoding="utf-8")
-    (path / "control_totals.csv").write_text(ct_text(), encoding="utf-8")
-    monkeypatch.setenv("DATA_DIR", str(path))
-    st.cache_data.clear()
-    return path
 
 
 def open_overview() -> AppTest:

@@ -24,16 +24,6 @@ LAST_GOOD = "could not be read just now, so the last good data is shown"
 pytestmark = pytest.mark.usefixtures("served_like_a_session")
 
 
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "extracts"
-    path.mkdir()
-    (path / "systems.csv").write_text(systems_text(), encoding="utf-8")
-    (path / "control_totals.csv").write_text(ct_text(), encoding="utf-8")
-    monkeypatch.setenv("DATA_DIR", str(path))
-    return path
-
-
 def texts(elements) -> list[str]:
     return [as_read(e) for e in elements]
 

@@ -34,17 +34,6 @@ BACK = "Go back to the default data"
 pytestmark = pytest.mark.usefixtures("served_like_a_session")
 
 
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A DATA_DIR with the default extract: what every session sees until it uploads."""
-    path = tmp_path / "extracts"
-    path.mkdir()
-    (path / "systems.csv").write_text(systems_text(), encoding="utf-8")
-    (path / "control_totals.csv").write_text(ct_text(), encoding="utf-8")
-    monkeypatch.setenv("DATA_DIR", str(path))
-    return path
-
-
 def data_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/data.py").run()
