@@ -183,6 +183,17 @@ CONTROL_TOTALS = Kind(
     ),
 )
 
+MONEY_COLUMNS: tuple[str, ...] = (
+    "plan_income",
+    "actual_income",
+    "plan_expenditure",
+    "actual_expenditure",
+    "control_total",
+    "forecast_outturn",
+)
+"""The columns that hold money in £000 (control totals; system control totals use `control_total`)."""
+
+
 PROGRESS_RATINGS = Kind(
     name="progress_ratings",
     file_name="progress_ratings.csv",

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from analysis.contract import KINDS, Kind
+from analysis.contract import KINDS, MONEY_COLUMNS, Kind
 from analysis.parsing import in_threads
 
 if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
@@ -277,14 +277,7 @@ def _check_header(header: _Header) -> None:
             )
 
 
-_MONEY_COLUMNS = {
-    "plan_income",
-    "actual_income",
-    "plan_expenditure",
-    "actual_expenditure",
-    "control_total",
-    "forecast_outturn",
-}
+_MONEY_COLUMNS = frozenset(MONEY_COLUMNS)
 
 
 def read_bytes(data: bytes, name: str) -> RawTable:

@@ -18,6 +18,7 @@ import pandera.pandas as pa
 from analysis import parsing
 from analysis.contract import (
     CONTROL_TOTALS,
+    MONEY_COLUMNS,
     ORG_CODE_PATTERN,
     PROGRESS_RATINGS,
     SYSTEM_CODE_PATTERN,
@@ -205,16 +206,6 @@ def _money_blank(values: pd.Series, parsed: pd.Series) -> np.ndarray:
     return blank
 
 
-_CT_MONEY = (
-    "plan_income",
-    "actual_income",
-    "plan_expenditure",
-    "actual_expenditure",
-    "control_total",
-    "forecast_outturn",
-)
-
-
 def _control_totals(raw_table: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
     """Typed control totals and their row schema.
 
@@ -243,11 +234,10 @@ def _control_totals(raw_table: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSche
     order = _key_order(
         [year.mask_rank(years), system.mask_rank(systems), org.mask_rank(orgs), month.mask_rank(months)]
     )
-    money = dict(
-        zip(_CT_MONEY, parsing.in_threads(parsing.parse_money, [raw[c] for c in _CT_MONEY]), strict=True)
-    )
-    blank = {column: _money_blank(raw[column], money[column]) for column in _CT_MONEY}
-    amounts = {column: money[column].to_numpy() for column in _CT_MONEY}
+    parsed = parsing.in_threads(parsing.parse_money, [raw[c] for c in MONEY_COLUMNS])
+    money = dict(zip(MONEY_COLUMNS, parsed, strict=True))
+    blank = {column: _money_blank(raw[column], money[column]) for column in MONEY_COLUMNS}
+    amounts = {column: money[column].to_numpy() for column in MONEY_COLUMNS}
     if order is not None:
         index = index[order]
         for column in (year, month, system, org, name, org_type, accepted):

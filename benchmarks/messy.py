@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.contract import CONTROL_TOTALS
+from analysis.contract import CONTROL_TOTALS, MONEY_COLUMNS
 
 MESSY_HEADER = {
     "financial_year": "Financial Year",
@@ -31,14 +31,6 @@ MESSY_HEADER = {
     "forecast_outturn": "Forecast Outturn (£000)",
     "control_total_accepted": "CT Accepted",
 }
-MONEY = (
-    "plan_income",
-    "actual_income",
-    "plan_expenditure",
-    "actual_expenditure",
-    "control_total",
-    "forecast_outturn",
-)
 
 
 def messy_money(text: str) -> str:
@@ -67,7 +59,7 @@ def write_messy(clean_dir: Path, messy_dir: Path) -> Path:
     frame["month"] = "M" + frame["month"].str.zfill(2)
     frame["org_type"] = _per_value(frame["org_type"], lambda t: "CCG" if t == "ccg" else t.title())
     frame["control_total_accepted"] = frame["control_total_accepted"].map({"Y": "Yes", "N": "No", "": ""})
-    for column in MONEY:
+    for column in MONEY_COLUMNS:
         frame[column] = _per_value(frame[column], messy_money)
     out = messy_dir / CONTROL_TOTALS.file_name
     frame.rename(columns=MESSY_HEADER).to_csv(

@@ -41,20 +41,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 RESULTS_MD = ROOT / "benchmarks" / "results.md"
 RESULTS_JSON = ROOT / "benchmarks" / "results.json"
 PERFORMANCE_MD = ROOT / "docs" / "performance.md"
 MARK_START = "<!-- results:start (written by benchmarks/run.py) -->"
 MARK_END = "<!-- results:end -->"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 OVERVIEW_TITLE = "Where the money stands against plan"
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (10_000, 100_000)
