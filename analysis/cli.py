@@ -286,12 +286,11 @@ def run_sample(args: argparse.Namespace) -> int:
             made = sample.write_bundled(staging)
         else:
             made = sample.write_sample(staging, rows=args.rows, seed=args.seed)
-        written = []
-        for path in made:  # all made before any is moved in: a failure leaves the folder as it was
-            target = out / path.name
+        written = [out / path.name for path in made]
+        for target in written:  # every file made and every target checked before any is moved in
             check_output_file(target)
+        for path, target in zip(made, written, strict=True):
             os.replace(path, target)
-            written.append(target)
     except (UnsafeOutput, OSError, ValueError) as exc:
         _say(f"error: {_reason(exc, out)}", sys.stderr)
         return EXIT_UNREADABLE

@@ -381,3 +381,16 @@ def test_error_messages_show_control_characters_as_escapes(capsys, extracts, tmp
     status = main(["export", str(extracts), "--what", "systems", "--out", out, "--region", "\x1b[2J"])
     assert status == 2
     assert "\\x1b[2J" in one_line_error(capsys)
+
+
+def test_sample_replace_leaves_a_symlinked_extract_and_writes_nothing(capsys, extracts, tmp_path):
+    """--replace replaces regular files only; one symlink among the targets stops the lot, before any move."""
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text("not ours")
+    (extracts / "systems.csv").unlink()
+    (extracts / "systems.csv").symlink_to(elsewhere)
+    before = (extracts / "control_totals.csv").read_bytes()
+    assert sample("--out", str(extracts), "--replace") == 2
+    assert "symbolic link" in one_line_error(capsys)
+    assert elsewhere.read_text() == "not ours"
+    assert (extracts / "control_totals.csv").read_bytes() == before
