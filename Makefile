@@ -41,4 +41,4 @@ benchmark: $(VENV)/.dev browser
 
 ## Rewrite the bundled data set in data/ from its generator.
 sample: $(VENV)/.runtime
-	$(PY) -m analysis sample --bundled --out data
+	$(PY) -m analysis sample --bundled --replace --out data

@@ -2,7 +2,14 @@
 
 Exit status: 0 all valid, 1 some rows quarantined, 2 a file could not be read or the command was misused.
 `export` exits 0 when the file is written (quarantined rows are noted on standard error; the extract records
-them), 2 on misuse, an unreadable file, or a PDF that cannot be made; it writes nothing unless it succeeds.
+them), 2 on misuse, an unreadable file, or a PDF that cannot be made; it writes nothing unless it succeeds,
+and only ever writes a regular file (never through a symlink, into a device, FIFO or folder). `sample`
+refuses a folder that already holds extracts unless given --replace.
+
+Text for the terminal goes through `visible`: control characters in file names and data (ESC, NUL, a
+newline that could fake a line of output) are printed as escapes. summary's CSV escapes them the same way
+in its cells (it is read on a terminal as often as by a program, and stays valid CSV); its JSON and
+validate's JSON escape them as JSON does.
 """
 
 from __future__ import annotations
@@ -10,12 +17,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from analysis.safe_files import UnsafeOutput, check_output_file, display_path, write_regular_file
+
 if TYPE_CHECKING:  # pandas and pandera load only when a command runs, so usage errors and --help are instant
+    import pandas as pd
+
     from analysis.model import Dataset
 
 EXIT_OK, EXIT_QUARANTINED, EXIT_UNREADABLE = 0, 1, 2
@@ -24,6 +38,52 @@ EXPORT_FORMATS = {"systems": ("csv", "xlsx"), "rows": ("csv", "xlsx"), "pack": (
 EXPORT_PAGES = {"systems": "systems", "rows": "explore", "pack": ""}
 """The dashboard page (URL path) each export reproduces, for the link in the extract."""
 _UNITS = {"£m": "£m", "m": "£m", "£000": "£000", "000": "£000", "k": "£000"}
+SAMPLE_MAX_ROWS = 10_000_000
+"""The most rows `sample` writes: ten times a national data set, and within a machine's memory."""
+
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""Characters a terminal acts on or hides rather than shows: C0 and C1 controls (ESC, NUL, newline, ...),
+DEL, line separators, bidirectional overrides, and the lone surrogates undecodable file names arrive as."""
+_INVISIBLE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""The same, less the C0 controls: JSON escapes those in strings, and its line breaks are layout."""
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as os.fsdecode carries it: show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """text with every control character made visible (`\\x1b`, `\\n`): what the CLI prints for a
+    terminal, so a file name or cell cannot move the cursor, clear the screen or fake a line of output."""
+    return _INVISIBLE.sub(_escape, text)
+
+
+def _say(line: str, stream=None) -> None:
+    """Print one line for a terminal (standard output unless told), its control characters made visible."""
+    print(visible(line), file=stream or sys.stdout)
+
+
+def _visible_json(text: str) -> str:
+    """JSON text for a terminal: json escapes C0 controls itself; DEL, C1 controls, separators,
+    bidirectional overrides and lone surrogates are escaped here too (valid JSON anywhere in a string)."""
+    return _INVISIBLE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _visible_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with control characters in its text cells made visible, as the terminal shows them."""
+    from pandas.api.types import is_numeric_dtype
+
+    text = [c for c in table.columns if not is_numeric_dtype(table[c])]
+    if not text:
+        return table
+    return table.assign(**{c: table[c].map(lambda v: visible(v) if isinstance(v, str) else v) for c in text})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,7 +91,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        _say(f"{self.prog}: error: {message}", sys.stderr)
         raise SystemExit(EXIT_UNREADABLE)
 
 
@@ -57,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, help="folder to write into")
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--bundled", action="store_true", help="write the bundled illustrative set instead")
+    sample.add_argument(
+        "--replace", action="store_true", help="overwrite extracts already in the folder (refused otherwise)"
+    )
 
     export = commands.add_parser(
         "export", help="write the systems table, the filtered rows or the board pack to a file"
@@ -68,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["csv", "xlsx", "html", "pdf"],
         help="tables: csv or xlsx; pack: html or pdf (default: from --out's suffix, else csv / html)",
     )
-    export.add_argument("--out", required=True, help="file to write (replaced if it exists)")
+    export.add_argument("--out", required=True, help="file to write (a regular file, replaced if it exists)")
     export.add_argument("--year", help="financial year, e.g. 2018/19 (default: latest)")
     export.add_argument("--month", type=int, help="as-at month 1-12 (default: latest with actuals)")
     export.add_argument("--region", action="append", default=[], help="region (repeat for more)")
@@ -138,27 +201,27 @@ def _exit_status(dataset: Dataset) -> int:
 def _print_validation(dataset: Dataset) -> None:
     for report in dataset.files:
         if not report.readable:
-            print(f"{report.path}: cannot be read: {report.error}")
+            _say(f"{report.path}: cannot be read: {report.error}")
             continue
-        print(
+        _say(
             f"{report.path}: {report.kind}, {report.rows} rows, {report.valid} valid, "
             f"{report.quarantined} quarantined"
         )
         if report.ignored_columns:
-            print(f"  columns not used: {', '.join(report.ignored_columns)}")
+            _say(f"  columns not used: {', '.join(report.ignored_columns)}")
         mine = dataset.problems[dataset.problems["file"] == report.path]
         for line, column, rule, value, message in zip(
             mine["line"], mine["column"], mine["rule"], mine["value"], mine["message"], strict=True
         ):
-            print(f"  {report.path}:{line}: {column}: {rule}: {value!r}: {message}")
+            _say(f"  {report.path}:{line}: {column}: {rule}: {value!r}: {message}")
     if dataset.cross_checks:
-        print("Checks across rows and files:")
+        _say("Checks across rows and files:")
         for check in dataset.cross_checks:
             rows = f" ({check['rows']} rows held back)" if check["rows"] else ""
-            print(f"  [{check['status']}] {check['description']}{rows}")
+            _say(f"  [{check['status']}] {check['description']}{rows}")
     status = _exit_status(dataset)
     verdict = {0: "All rows valid.", 1: "Some rows were quarantined.", 2: "Some files could not be read."}
-    print(verdict[status])
+    _say(verdict[status])
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -166,7 +229,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
     dataset = load_paths(args.paths)
     if args.json:
-        print(json.dumps(validation_report(dataset), indent=2, ensure_ascii=False))
+        print(_visible_json(json.dumps(validation_report(dataset), indent=2, ensure_ascii=False)))
     else:
         _print_validation(dataset)
     return _exit_status(dataset)
@@ -178,43 +241,95 @@ def run_summary(args: argparse.Namespace) -> int:
 
     dataset = load_paths(args.paths)
     for report in dataset.file_errors:
-        print(f"{report.path}: cannot be read: {report.error}", file=sys.stderr)
+        _say(f"{report.path}: cannot be read: {report.error}", sys.stderr)
     if dataset.rows_quarantined:
-        print(
+        _say(
             f"{dataset.rows_quarantined} quarantined rows were left out (run `python -m analysis validate` "
             "to see why).",
-            file=sys.stderr,
+            sys.stderr,
         )
     if dataset.control_totals.empty:
-        print("No valid control-total rows to summarise.", file=sys.stderr)
+        _say("No valid control-total rows to summarise.", sys.stderr)
         return EXIT_UNREADABLE
     try:
         table = summary_table(dataset, by=args.by, year=args.year, month=args.month)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}", sys.stderr)
         return EXIT_UNREADABLE
     if args.format == "json":
-        print(table.to_json(orient="records", indent=2, double_precision=1))
+        print(_visible_json(table.to_json(orient="records", indent=2, double_precision=1)))
     else:
-        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(_visible_cells(table).to_csv(index=False, lineterminator="\n"))
     return EXIT_OK
 
 
 def run_sample(args: argparse.Namespace) -> int:
     from analysis import sample
 
+    if not args.bundled and not 1 <= args.rows <= SAMPLE_MAX_ROWS:
+        _say(f"error: --rows must be between 1 and {SAMPLE_MAX_ROWS:,}, not {args.rows:,}", sys.stderr)
+        return EXIT_UNREADABLE
+    if not args.out.strip():
+        _say(
+            "error: --out is empty: give the folder to write the extracts into, e.g. --out sample", sys.stderr
+        )
+        return EXIT_UNREADABLE
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    if args.bundled:
-        written = sample.write_bundled(out)
-    else:
-        if args.rows < 1:
-            print("error: --rows must be at least 1", file=sys.stderr)
-            return EXIT_UNREADABLE
-        written = sample.write_sample(out, rows=args.rows, seed=args.seed)
+    try:
+        _prepare_sample_folder(out, args.replace)
+        staging = Path(tempfile.mkdtemp(prefix=".sample-", suffix=".partial", dir=out))
+    except (UnsafeOutput, OSError) as exc:
+        _say(f"error: {_reason(exc, out)}", sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        if args.bundled:
+            made = sample.write_bundled(staging)
+        else:
+            made = sample.write_sample(staging, rows=args.rows, seed=args.seed)
+        written = [out / path.name for path in made]
+        for target in written:  # every file made and every target checked before any is moved in
+            check_output_file(target)
+        for path, target in zip(made, written, strict=True):
+            os.replace(path, target)
+    except (UnsafeOutput, OSError, ValueError) as exc:
+        _say(f"error: {_reason(exc, out)}", sys.stderr)
+        return EXIT_UNREADABLE
+    except MemoryError:
+        _say(f"error: not enough memory for {args.rows:,} rows: ask for fewer with --rows.", sys.stderr)
+        return EXIT_UNREADABLE
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     for path in written:
-        print(path)
+        _say(display_path(path))
     return EXIT_OK
+
+
+def _prepare_sample_folder(out: Path, replace: bool) -> None:
+    """Create the folder, or check an existing one: extracts already there are kept unless replace says
+    otherwise (a real data folder must not be overwritten by synthetic data without being asked)."""
+    from analysis.dataset import list_folder
+
+    shown = display_path(out)
+    if out.exists() and not out.is_dir():
+        raise UnsafeOutput(
+            f"{shown} is a file, not a folder: give --out a folder to write the extracts into."
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    listing = list_folder(out)
+    present = sorted(display_path(p.name) for p in [*listing.files, *(p for p, _ in listing.skipped)])
+    if present and not replace:
+        raise UnsafeOutput(
+            f"{shown} already holds extracts ({', '.join(present)}): add --replace to overwrite them, or "
+            "give --out an empty or new folder."
+        )
+
+
+def _reason(exc: BaseException, out: Path) -> str:
+    """One line saying what went wrong with a path, without a traceback."""
+    if isinstance(exc, OSError):
+        where = display_path(exc.filename) if exc.filename else display_path(out)
+        return f"cannot write {where}: {exc.strerror or exc}. Choose another folder."
+    return str(exc)
 
 
 def _export_format(args: argparse.Namespace) -> str:
@@ -270,51 +385,42 @@ def _export_filters(args: argparse.Namespace, dataset: Dataset):
     return resolve(asked, dataset, options), options
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write next to the target, then rename: a reader never sees half a file."""
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def run_export(args: argparse.Namespace) -> int:
+    if not args.out.strip():
+        _say("error: --out is empty: give the path of the file to write, e.g. --out systems.csv", sys.stderr)
+        return EXIT_UNREADABLE
     out = Path(args.out)
     try:
         fmt = _export_format(args)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    if not out.parent.is_dir():
-        print(f"error: the folder {out.parent} does not exist", file=sys.stderr)
+        check_output_file(out)  # before the work of making it: a path that cannot be written is said now
+    except (ValueError, UnsafeOutput) as exc:
+        _say(f"error: {exc}", sys.stderr)
         return EXIT_UNREADABLE
     from analysis import boardpack, exports, views
     from analysis.dataset import load_paths
 
     if fmt == "pdf" and not boardpack.pdf_available():
-        print(f"error: {boardpack.NO_BROWSER}", file=sys.stderr)
+        _say(f"error: {boardpack.NO_BROWSER}", sys.stderr)
         return EXIT_UNREADABLE
     dataset = load_paths(args.paths)
     if dataset.file_errors:
         for report in dataset.file_errors:
-            print(f"{report.path}: cannot be read: {report.error}", file=sys.stderr)
-        print("Nothing was written: fix or remove the unreadable file(s).", file=sys.stderr)
+            _say(f"{report.path}: cannot be read: {report.error}", sys.stderr)
+        _say("Nothing was written: fix or remove the unreadable file(s).", sys.stderr)
         return EXIT_UNREADABLE
     if dataset.control_totals.empty:
-        print("No valid control-total rows to export.", file=sys.stderr)
+        _say("No valid control-total rows to export.", sys.stderr)
         return EXIT_UNREADABLE
     if dataset.rows_quarantined:
-        print(
+        _say(
             f"{dataset.rows_quarantined} quarantined rows were left out (run `python -m analysis validate` "
             "to see why); the extract records this.",
-            file=sys.stderr,
+            sys.stderr,
         )
     try:
         filters, options = _export_filters(args, dataset)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}", sys.stderr)
         return EXIT_UNREADABLE
     names = options.systems
     link = exports.view_link(
@@ -334,7 +440,7 @@ def run_export(args: argparse.Namespace) -> int:
         try:
             data = boardpack.board_pack_pdf(document) if fmt == "pdf" else document.encode("utf-8")
         except boardpack.PdfUnavailable as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            _say(f"error: {exc}", sys.stderr)
             return EXIT_UNREADABLE
     else:
         scope = views.scope(dataset, filters, args.unit, args.restate)
@@ -343,7 +449,7 @@ def run_export(args: argparse.Namespace) -> int:
         else:
             frame, title = views.explore_rows(scope), "Filtered rows (organisation by month)"
         if frame.empty:
-            print("No rows match the filters: the file has a header only.", file=sys.stderr)
+            _say("No rows match the filters: the file has a header only.", sys.stderr)
         if fmt == "csv":
             data = exports.csv_bytes(frame)
         else:
@@ -353,10 +459,14 @@ def run_export(args: argparse.Namespace) -> int:
             try:
                 data = exports.xlsx_bytes(frame, info, args.unit, sheet_name=args.what.capitalize())
             except exports.ExtractTooLarge as exc:
-                print(f"error: {exc}", file=sys.stderr)
+                _say(f"error: {exc}", sys.stderr)
                 return EXIT_UNREADABLE
-    _write_atomically(out, data)
-    print(out)
+    try:
+        write_regular_file(out, data)
+    except UnsafeOutput as exc:
+        _say(f"error: {exc}", sys.stderr)
+        return EXIT_UNREADABLE
+    _say(display_path(out))
     return EXIT_OK
 
 
@@ -371,4 +481,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except MemoryError:  # a backstop: each command says more where it can; never a traceback with exit 1
+        _say("error: ran out of memory. Give fewer or smaller files, or use a machine with more.", sys.stderr)
+        return EXIT_UNREADABLE
+    except OSError as exc:
+        where = f"{display_path(exc.filename)}: " if exc.filename else ""
+        _say(f"error: {where}{exc.strerror or exc}. Check the path and its permissions.", sys.stderr)
+        return EXIT_UNREADABLE
     return status

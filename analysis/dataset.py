@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from analysis.contract import CONTROL_TOTALS, KINDS, KINDS_BY_NAME, SYSTEMS, Kin
 from analysis.model import Dataset, FileReport
 from analysis.parsing import in_threads
 from analysis.reading import FileError, RawTable, expected_headers, read_bytes
+from analysis.safe_files import display_path, not_a_regular_file
 from analysis.validation import (
     PROBLEM_COLUMNS,
     RULE_MESSAGES,
@@ -42,8 +44,39 @@ class Source:
     data: bytes
 
 
+DATA_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
+"""The file names a folder is read for; other entries (a README, subfolders) are not extracts."""
+
+
+@dataclass(frozen=True)
+class FolderListing:
+    """A folder's extracts to read, and the entries named like extracts that cannot be read, with why."""
+
+    files: list[Path]
+    skipped: list[tuple[Path, str]]
+
+
+def list_folder(folder: Path) -> FolderListing:
+    """The folder's entries named like extracts (sorted): regular files (or symlinks to them) to read, and
+    the rest (broken symlinks, symlink loops, FIFOs, devices, folders) with the reason each is skipped, so
+    nothing is left out without a word. Raises OSError when the folder itself cannot be listed."""
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for entry in sorted(p for p in folder.iterdir() if p.suffix.lower() in DATA_SUFFIXES):
+        problem = not_a_regular_file(entry)
+        if problem is None:
+            files.append(entry)
+        else:
+            skipped.append((entry, problem))
+    return FolderListing(files, skipped)
+
+
 def collect_sources(paths: Iterable[str | Path]) -> tuple[list[Source], list[FileReport]]:
-    """Expand files and folders (their *.csv files, sorted) into sources; unreadable paths become reports."""
+    """Expand files and folders (their *.csv files, sorted) into sources; unreadable paths become reports.
+
+    Every path is reported by its display_path, so a file name that is not UTF-8 shows its bad bytes as
+    escapes (and can be printed, hashed and shown) instead of breaking whatever handles the name.
+    """
     sources: list[Source] = []
     errors: list[FileReport] = []
     seen: set[Path] = set()
@@ -58,26 +91,61 @@ def collect_sources(paths: Iterable[str | Path]) -> tuple[list[Source], list[Fil
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            files = sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in {".csv", ".txt", ".tsv"}
-            )
-            if not files:
-                errors.append(_error_report(str(path), "The folder holds no .csv files."))
-            for file in files:
+            try:
+                listing = list_folder(path)
+            except OSError as exc:
+                errors.append(
+                    _error_report(
+                        display_path(path),
+                        f"The folder could not be listed: {exc.strerror or exc}. Give this account "
+                        "permission to read it, or name the files instead.",
+                    )
+                )
+                continue
+            for entry, problem in listing.skipped:
+                errors.append(_error_report(display_path(entry), _skipped(problem)))
+            if not listing.files and not listing.skipped:
+                errors.append(_error_report(display_path(path), "The folder holds no .csv files."))
+            for file in listing.files:
                 add(file)
-        elif path.is_file():
-            add(path)
+        elif os.path.lexists(path):
+            problem = not_a_regular_file(path)
+            if problem is None:
+                add(path)
+            else:
+                errors.append(_error_report(display_path(path), _skipped(problem)))
         else:
-            errors.append(_error_report(str(path), "No such file or folder."))
+            errors.append(_error_report(display_path(path), "No such file or folder."))
     return [s for s in sources if s is not None], errors
 
 
+def _skipped(problem: str) -> str:
+    return f"Skipped: it is {problem}. Put the extract itself here, or remove the entry."
+
+
 def _source(path: Path, errors: list[FileReport]) -> Source | None:
+    shown = display_path(path)
     try:
-        return Source(str(path), path.name, path.read_bytes())
+        return Source(shown, display_path(path.name), path.read_bytes())
     except OSError as exc:
-        errors.append(_error_report(str(path), f"The file could not be opened: {exc.strerror or exc}."))
-        return None
+        errors.append(_error_report(shown, f"The file could not be opened: {exc.strerror or exc}."))
+    except MemoryError:
+        size = _size(path)
+        errors.append(
+            _error_report(
+                shown,
+                f"The file is too large to read in the memory available{size}. Split it into smaller "
+                "extracts (by financial year, say), or run this on a machine with more memory.",
+            )
+        )
+    return None
+
+
+def _size(path: Path) -> str:
+    try:
+        return f" ({path.stat().st_size:,} bytes)"
+    except OSError:
+        return ""
 
 
 def _error_report(path: str, message: str, sha256: str = "") -> FileReport:

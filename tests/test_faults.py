@@ -186,3 +186,44 @@ def test_uploads_still_work_when_the_data_dir_cannot_be_read(
     assert not at.error, texts(at.error)
     assert at.metric, "the Overview's headline figures are shown from the uploaded files"
     assert "files uploaded in this session" in " ".join(c.value for c in at.caption)
+
+
+def test_a_file_name_that_is_not_utf8_does_not_take_the_app_down(folder: Path) -> None:
+    """One such name in DATA_DIR once failed every page for every user ("This app has encountered an
+    error"): the name could not be hashed or shown. It is read like any other, its bad byte shown as \\xe9."""
+    (folder / "control_totals.csv").rename(os.fsdecode(os.fsencode(folder) + b"/caf\xe9.csv"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error and at.metric
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (files, *_) = at.dataframe
+    assert "caf\\xe9.csv" in " ".join(map(str, files.value.to_numpy().ravel()))
+
+
+def test_entries_that_cannot_be_read_are_named_on_the_data_page(folder: Path) -> None:
+    """A broken symlink, a FIFO and a symlink loop named like extracts were skipped without a word."""
+    (folder / "broken.csv").symlink_to(folder / "gone.csv")
+    os.mkfifo(folder / "pipe.csv")
+    (folder / "loop.csv").symlink_to(folder / "loop.csv")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "3 files could not be read: see the Data page." in texts(at.warning)
+    at.switch_page("pages/data.py").run()
+    errors = texts(at.error)
+    assert any(
+        e.startswith("**broken.csv** could not be read. Skipped: it is a symbolic link") for e in errors
+    )
+    assert any(e.startswith("**pipe.csv** could not be read. Skipped: it is a named pipe") for e in errors)
+    assert any(
+        e.startswith("**loop.csv** could not be read. Skipped: it is a symbolic link that") for e in errors
+    )
+
+
+def test_an_entry_appearing_later_is_noticed(folder: Path) -> None:
+    """The folder's signature counts skipped entries too, so a FIFO appearing is not hidden by the cache."""
+    at = overview_in_thousands()
+    os.mkfifo(folder / "pipe.csv")
+    at.run()
+    assert not at.exception
+    assert any("pipe.csv" in w for w in texts(at.warning))

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis.dataset import BUNDLED_DIR, Source, load_paths, load_sources
+from analysis.dataset import BUNDLED_DIR, Source, list_folder, load_paths, load_sources
 from analysis.model import Dataset, FileReport
+from analysis.safe_files import display_path
 
 UPLOAD_KEY = "uploaded_dataset"
 
@@ -40,6 +41,8 @@ def data_dir() -> Path:
 
 
 Signature = tuple[tuple[str, int, int, int, int, str | None], ...]
+"""Per file: display path, size, modification and change times, inode, sha256 of a fresh file. An entry
+skipped as unreadable (a FIFO, a broken symlink) appears as its display path and the reason, sizes 0."""
 
 RACY_SECONDS = 3.0
 """A file written this recently can be written again at the same size within one tick of the clock its
@@ -56,7 +59,7 @@ def _file_key(path: Path, now: float) -> tuple[str, int, int, int, int, str | No
     info = _stat(path)
     fresh = now - max(info.st_mtime_ns, info.st_ctime_ns) / 1e9 < RACY_SECONDS  # the latest change
     digest = hashlib.sha256(path.read_bytes()).hexdigest() if fresh else None
-    return (str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, digest)
+    return (display_path(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, digest)
 
 
 def _signature(folder: Path) -> Signature:
@@ -66,11 +69,10 @@ def _signature(folder: Path) -> Signature:
     The change time and inode matter because copy jobs (cp -p, rsync -t, unzip) restore the modification
     time, and a corrected file can have the same size.
     """
-    files = sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in {".csv", ".txt", ".tsv"}
-    )
+    listing = list_folder(folder)
     now = time.time()
-    return tuple(_file_key(p, now) for p in files)
+    skipped = tuple((display_path(p), 0, 0, 0, 0, why) for p, why in listing.skipped)
+    return tuple(_file_key(p, now) for p in listing.files) + skipped
 
 
 @st.cache_resource(max_entries=2, show_spinner="Reading and checking the extracts…")
