@@ -484,14 +484,15 @@ def test_the_unit_toggle_reformats_without_measuring_again(
     from analysis import views
 
     name = page
+    view = getattr(views, name)
     calls: list[str] = []
-    measure = views.MEASURES[name]
+    measure = views.MEASURES[view]
 
     def counted(*args, **kwargs):
         calls.append(name)
         return measure(*args, **kwargs)
 
-    monkeypatch.setitem(views.MEASURES, name, counted)
+    monkeypatch.setitem(views.MEASURES, view, counted)
     st.cache_data.clear()
     at = open_page(page)
     assert calls == [name]
