@@ -38,9 +38,9 @@ class PageContext:
         """The view in words, for the top of each page."""
         return self.state.words(self.options.systems)
 
-    def link(self, page: str = "", state: ViewState | None = None) -> str:
-        """The address that reopens this view (or ``state``) on ``page``: ``APP_BASE_URL``, page, query."""
-        return exports.view_link(state or self.state, page=page, system_names=self.options.systems)
+    def link(self, page: str = "") -> str:
+        """The address that reopens this view on ``page``: ``APP_BASE_URL``, the page, the view's query."""
+        return exports.view_link(self.state, page=page, system_names=self.options.systems)
 
 
 def context() -> PageContext:
