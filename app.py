@@ -5,7 +5,7 @@ Run with `make run` (or `streamlit run app.py`). Set DATA_DIR to a folder of CSV
 
 import streamlit as st
 
-from ui import shell
+from ui import context, run
 
 st.set_page_config(
     page_title="ICS finances against plan",
@@ -26,6 +26,6 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
-with shell.timed_run(navigation.url_path):
-    shell.render()
-    shell.guarded(navigation.run)
+with run.timed_run(navigation.url_path):
+    context.render()
+    run.guarded(navigation.run)

@@ -43,9 +43,9 @@ import plotly.io as pio
 
 from analysis import exports, figures, formatting, views
 from analysis.exports import ExtractInfo
-from analysis.filters import Filters
 from analysis.formatting import Unit
 from analysis.model import Dataset
+from analysis.state import ViewState
 
 CHART_WIDTH: Final = 1000
 """Charts are drawn this wide (px); printing scales them to A4 (see ``PRINT_ZOOM``)."""
@@ -252,15 +252,13 @@ def default_system(s: views.Scope) -> str | None:
     return str(summary.sort_values("variance_ytd", kind="stable").iloc[0]["system_code"])
 
 
-def board_pack_html(
-    s: views.Scope, info: ExtractInfo, system_code: str | None = None, origin: str | None = None
-) -> str:
+def board_pack_html(s: views.Scope, info: ExtractInfo, origin: str | None = None) -> str:
     """The board pack as one HTML document.
 
     Args:
-        s: The scope (dataset, resolved filters, unit, footprint) of the view.
+        s: The scope (dataset, resolved filters, unit, footprint) of the view; its system in focus is the
+            one whose detail is shown (default :func:`default_system`).
         info: What the pack says about itself (:func:`analysis.exports.extract_info`).
-        system_code: The system whose detail is shown; default :func:`default_system`.
         origin: Where the data came from, in words (e.g. "bundled illustrative data").
 
     Returns:
@@ -288,7 +286,7 @@ def board_pack_html(
             "</section>",
         ]
         parts.append(_systems_section(s, info, chart))
-        parts.append(_detail_section(s, info, chart, system_code))
+        parts.append(_detail_section(s, info, chart))
     parts.append(_about_section(info))
     body = "\n".join(p for p in parts if p)
     return _document(f"Board pack: ICS finances against plan, {period}", body, chart.count)
@@ -314,11 +312,11 @@ def _systems_section(s: views.Scope, info: ExtractInfo, chart: _Charts) -> str:
     return "\n".join(p for p in out if p)
 
 
-def _detail_section(s: views.Scope, info: ExtractInfo, chart: _Charts, system_code: str | None) -> str:
-    code = system_code or default_system(s)
+def _detail_section(s: views.Scope, info: ExtractInfo, chart: _Charts) -> str:
+    code = s.focus or default_system(s)
     if code is None:
         return ""
-    view = views.system_detail(s, code)
+    view = views.system_detail(s.focused(code))
     out = [f'<section id="system"><h2>{esc(view.name)} ({esc(view.code)})</h2>', _banner(info)]
     if view.message:
         out += [f"<p>{esc(view.message)}</p>", "</section>"]
@@ -447,23 +445,18 @@ def _document(title: str, body: str, charts: int) -> str:
 
 def build_board_pack(
     dataset: Dataset,
-    filters: Filters,
-    unit: Unit,
-    restate: bool = False,
+    state: ViewState,
     *,
-    system_code: str | None = None,
     system_names: Mapping[str, str] | None = None,
     origin: str | None = None,
     link: str = "",
 ) -> str:
-    """The board pack for a dataset and resolved filters (what the Overview page and the CLI call).
+    """The board pack for a dataset and a view (what the Overview page and the CLI call).
 
     Args:
         dataset: The validated dataset.
-        filters: Resolved filters.
-        unit: Display unit.
-        restate: Restate on today's footprints.
-        system_code: The system whose detail is shown (default: the most adverse).
+        state: The view: resolved filters, unit, footprint, and the system whose detail is shown (its
+            focus; default: the most adverse).
         system_names: System code -> name, to name chosen systems in the filters sentence.
         origin: Where the data came from, in words.
         link: The view's address (kept in the pack's description, not printed: the pack links nowhere).
@@ -471,11 +464,9 @@ def build_board_pack(
     Returns:
         The HTML text.
     """
-    scope = views.scope(dataset, filters, unit, restate)
-    info = exports.extract_info(
-        dataset, filters, unit, restate, link, title="Board pack", system_names=system_names
-    )
-    return board_pack_html(scope, info, system_code, origin)
+    scope = views.scope(dataset, state)
+    info = exports.extract_info(dataset, state, link, title="Board pack", system_names=system_names)
+    return board_pack_html(scope, info, origin)
 
 
 # ---------------------------------------------------------------------------------------------------------

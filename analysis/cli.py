@@ -15,6 +15,7 @@ validate's JSON escape them as JSON does.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -398,6 +399,7 @@ def run_export(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     from analysis import boardpack, exports, views
     from analysis.dataset import load_paths
+    from analysis.state import ViewState
 
     if fmt == "pdf" and not boardpack.pdf_available():
         _say(f"error: {boardpack.NO_BROWSER}", sys.stderr)
@@ -423,16 +425,13 @@ def run_export(args: argparse.Namespace) -> int:
         _say(f"error: {exc}", sys.stderr)
         return EXIT_UNREADABLE
     names = options.systems
-    link = exports.view_link(
-        filters, args.unit, args.restate, page=EXPORT_PAGES[args.what], system_names=names
-    )
+    state = ViewState(filters, args.unit, args.restate)
+    link = exports.view_link(state, page=EXPORT_PAGES[args.what], system_names=names)
     if args.what == "pack":
+        detail = args.detail.strip().upper() if args.detail else (filters.systems or (None,))[0]
         document = boardpack.build_board_pack(
             dataset,
-            filters,
-            args.unit,
-            args.restate,
-            system_code=args.detail.strip().upper() if args.detail else (filters.systems or (None,))[0],
+            dataclasses.replace(state, focus=detail),
             system_names=names,
             origin="files: " + ", ".join(args.paths),
             link=link,
@@ -443,7 +442,7 @@ def run_export(args: argparse.Namespace) -> int:
             _say(f"error: {exc}", sys.stderr)
             return EXIT_UNREADABLE
     else:
-        scope = views.scope(dataset, filters, args.unit, args.restate)
+        scope = views.scope(dataset, state)
         if args.what == "systems":
             frame, title = views.systems(scope).table, "Systems side by side"
         else:
@@ -453,9 +452,7 @@ def run_export(args: argparse.Namespace) -> int:
         if fmt == "csv":
             data = exports.csv_bytes(frame)
         else:
-            info = exports.extract_info(
-                dataset, filters, args.unit, args.restate, link, title=title, system_names=names
-            )
+            info = exports.extract_info(dataset, state, link, title=title, system_names=names)
             try:
                 data = exports.xlsx_bytes(frame, info, args.unit, sheet_name=args.what.capitalize())
             except exports.ExtractTooLarge as exc:

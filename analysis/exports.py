@@ -22,17 +22,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Final
-from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 
 import analysis
 from analysis import formatting, measures
-from analysis.filters import Filters
 from analysis.formatting import Unit
 from analysis.model import Dataset
 from analysis.report import status_sentence
+from analysis.state import ViewState
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PRODUCT = "ICS financial control totals dashboard"
@@ -105,50 +104,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# What an extract is: filters in words, the link, data as at, lineage
-
-
-def system_label(code: str, names: Mapping[str, str] | None = None) -> str:
-    """How the dashboard's system filter shows (and spells in its URL) a system: ``"Name (E54000008)"``."""
-    name = (names or {}).get(code, code)
-    return f"{name} ({code})"
-
-
-def describe_filters(
-    filters: Filters, unit: Unit, restate: bool = False, system_names: Mapping[str, str] | None = None
-) -> str:
-    """The filters in force, in words: the top of each page, the About sheet and the board pack say this.
-
-    Args:
-        filters: Resolved filters.
-        unit: Display unit.
-        restate: Whether rows are restated on today's footprints.
-        system_names: System code -> name, to name chosen systems.
-
-    Returns:
-        E.g. ``"2018/19, year to date at M09 (Dec 2018); region North West; figures in £m"``.
-    """
-    f = filters
-    names = system_names or {}
-    parts = []
-    if f.financial_year and f.month:
-        parts.append(
-            f"{f.financial_year}, year to date at {formatting.month_label(f.financial_year, f.month)}"
-        )
-    elif f.financial_year:
-        parts.append(f"{f.financial_year}, no month with actuals")
-    if f.regions:
-        parts.append("region " + ", ".join(f.regions))
-    if f.systems:
-        parts.append("systems " + ", ".join(names.get(c, c) for c in f.systems))
-    if f.org_types:
-        parts.append("organisation types " + ", ".join(f.org_types))
-    if f.ratings:
-        parts.append("rated " + ", ".join(f.ratings))
-    if restate:
-        parts.append("restated on today's footprints")
-    parts.append(f"figures in {unit}")
-    return "; ".join(parts)
+# What an extract is: the view in words, the link, data as at, lineage
 
 
 def base_url() -> str:
@@ -156,62 +112,26 @@ def base_url() -> str:
     return (os.environ.get("APP_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
 
 
-def view_params(
-    filters: Filters, unit: Unit, restate: bool = False, system_names: Mapping[str, str] | None = None
-) -> dict[str, str | list[str]]:
-    """The query parameters the dashboard's filter widgets read, as the widgets themselves write them.
-
-    Starts from :meth:`Filters.to_query_params` and adds ``unit`` and ``restate``. Streamlit stores a bound
-    selectbox or multiselect in the URL by its *displayed* label, so the month is written as the month
-    selector shows it (``M06 (Sep 2018)``) and each system as ``Name (code)``; a bare ``month=6`` or
-    ``system=E54000008`` would be dropped by the page.
-
-    Args:
-        filters: Resolved filters.
-        unit: Display unit.
-        restate: Restated on today's footprints.
-        system_names: System code -> name (as the filter offers them).
-
-    Returns:
-        Parameter name -> value or list of values.
-    """
-    params = filters.to_query_params()
-    if filters.financial_year and filters.month:
-        params["month"] = formatting.month_label(filters.financial_year, filters.month)
-    else:
-        params.pop("month", None)  # a month means nothing to the page without its year
-    if filters.systems:
-        params["system"] = [system_label(code, system_names) for code in filters.systems]
-    params["unit"] = unit
-    if restate:
-        params["restate"] = "true"
-    return params
-
-
 def view_link(
-    filters: Filters,
-    unit: Unit,
-    restate: bool = False,
+    state: ViewState,
     *,
     page: str = "",
     system_names: Mapping[str, str] | None = None,
     base: str | None = None,
 ) -> str:
-    """The address that reopens this view: the dashboard's URL, the page's path and the filters.
+    """The address that reopens a view: the dashboard's URL, the page's path and the view's link query.
 
     Args:
-        filters: Resolved filters.
-        unit: Display unit.
-        restate: Restated on today's footprints.
+        state: The view (resolved filters, unit, footprint, system in focus).
         page: The page's URL path (``"systems"``, ``"explore"``; ``""`` for the overview).
-        system_names: System code -> name.
+        system_names: System code -> name (systems are spelt ``Name (code)``, as the filter shows them).
         base: The dashboard's address; default :func:`base_url`.
 
     Returns:
         E.g. ``http://localhost:8501/systems?year=2018%2F19&month=M09+%28Dec+2018%29&unit=%C2%A3m``.
     """
     root = (base if base is not None else base_url()).rstrip("/")
-    query = urlencode(view_params(filters, unit, restate, system_names), doseq=True)
+    query = state.query_string(system_names)
     path = f"{root}/{page.strip('/')}"
     return f"{path}?{query}" if query else path
 
@@ -224,25 +144,6 @@ def data_as_at(dataset: Dataset) -> str:
         return "no actuals loaded"
     year, month = reported[-1]
     return f"{formatting.month_label(year, month)}, {year}"
-
-
-def period_words(filters: Filters) -> str:
-    """The period a view covers: ``"year to date at M09 (Dec 2018), 2018/19"``."""
-    if filters.financial_year and filters.month:
-        return f"year to date at {formatting.month_label(filters.financial_year, filters.month)}, " + str(
-            filters.financial_year
-        )
-    return filters.financial_year or "no period with actuals"
-
-
-def file_stem(what: str, filters: Filters) -> str:
-    """A file name (without extension) saying what and when: ``"ics-systems-2018-19-M09"``."""
-    parts = ["ics", what]
-    if filters.financial_year:
-        parts.append(filters.financial_year.replace("/", "-"))
-    if filters.month:
-        parts.append(f"M{filters.month:02d}")
-    return "-".join(parts)
 
 
 @dataclass(frozen=True)
@@ -316,22 +217,18 @@ def utc_now() -> str:
 
 def extract_info(
     dataset: Dataset,
-    filters: Filters,
-    unit: Unit,
-    restate: bool = False,
+    state: ViewState,
     link: str = "",
     *,
     title: str = "Extract",
     system_names: Mapping[str, str] | None = None,
     generated: str | None = None,
 ) -> ExtractInfo:
-    """What an extract says about itself, from the dataset and the view's filters.
+    """What an extract says about itself, from the dataset and the view.
 
     Args:
         dataset: The dataset the extract was taken from (its files, checks and sample flag).
-        filters: Resolved filters of the view.
-        unit: Display unit.
-        restate: Restated on today's footprints.
+        state: The view (resolved filters, unit, footprint).
         link: The address that reopens the view (:func:`view_link`).
         title: What the rows are, e.g. ``"Systems side by side"``.
         system_names: System code -> name, to name chosen systems in words.
@@ -354,11 +251,11 @@ def extract_info(
     )
     return ExtractInfo(
         title=title,
-        filters=describe_filters(filters, unit, restate, system_names),
+        filters=state.words(system_names),
         link=link,
-        period=period_words(filters),
+        period=state.period_words(),
         data_as_at=data_as_at(dataset),
-        unit=unit,
+        unit=state.unit,
         validation=status_sentence(dataset),
         rows_quarantined=int(dataset.rows_quarantined),
         files_unreadable=len(dataset.file_errors),

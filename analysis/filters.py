@@ -1,9 +1,8 @@
-"""The filters every page shares: what they are, how they travel in a URL, and how rows are filtered.
+"""The filters every page shares: what they are, how a typed-in value is read, and how rows are filtered.
 
-``Filters`` is an immutable value (hashable, so it can key a cache). An empty tuple means "all". The URL form
-(:meth:`Filters.to_query_params`) uses short keys, repeated keys for lists as Streamlit's query parameters
-do: ``?year=2018/19&month=6&region=North&region=Midlands and East&system=E54000049&org_type=acute
-&rating=Advanced``. Reading a URL back never raises: values that are unknown or ill-formed are dropped.
+``Filters`` is an immutable value (hashable, so it can key a cache). An empty tuple means "all". How filters
+travel in a link is :mod:`analysis.state`'s business; the ``normalise_*`` functions here read one typed-in
+value (a link's, a command line's) and return None for anything unknown or ill-formed.
 
 :func:`resolve` turns what the user asked for into what is shown: it fills the contract's defaults (the latest
 year; the latest month of that year with any actuals) and drops selections the data does not offer (a stale
@@ -13,9 +12,8 @@ link's system, a month with no actuals), because a widget cannot show a value it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,16 +27,6 @@ from analysis.ratings import NOT_RATED, system_ratings
 RATING_LABELS: tuple[str, ...] = (*RATINGS, MIXED, NOT_RATED)
 """Values the rating filter understands: the four ratings, "Mixed" (merged footprints whose predecessors were
 rated differently) and "Not rated"."""
-
-QUERY_KEYS: dict[str, str] = {
-    "financial_year": "year",
-    "month": "month",
-    "regions": "region",
-    "systems": "system",
-    "org_types": "org_type",
-    "ratings": "rating",
-}
-"""Filter field -> URL query parameter name."""
 
 _MULTI = ("regions", "systems", "org_types", "ratings")
 _YEAR_RE = re.compile(r"^(?:FY\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.IGNORECASE | re.ASCII)
@@ -81,75 +69,6 @@ class Filters:
         for name in _MULTI:
             object.__setattr__(self, name, _as_tuple(getattr(self, name)))
 
-    def to_query_params(self) -> dict[str, str | list[str]]:
-        """The URL form: scalars as strings, selections as lists; defaults and empty selections left out.
-
-        Returns:
-            E.g. ``{"year": "2018/19", "month": "6", "region": ["North"]}``.
-        """
-        params: dict[str, str | list[str]] = {}
-        if self.financial_year is not None:
-            params[QUERY_KEYS["financial_year"]] = self.financial_year
-        if self.month is not None:
-            params[QUERY_KEYS["month"]] = str(self.month)
-        for name in _MULTI:
-            values = getattr(self, name)
-            if values:
-                params[QUERY_KEYS[name]] = list(values)
-        return params
-
-    @classmethod
-    def from_query_params(cls, params: Mapping[str, Any] | None) -> Filters:
-        """Read filters from URL query parameters, ignoring anything unknown or ill-formed; never raises.
-
-        Accepts each value as a string or a list of strings (repeated keys); for the year and month the last
-        well-formed value wins. The year is normalised as the data contract does (``2018-19``, ``2018/2019``,
-        ``FY2018/19`` -> ``2018/19``); the month accepts ``6``, ``06``, ``M06``; organisation types and
-        ratings match case-insensitively (ratings also by category number 1-4); system codes are upper-cased
-        and must look like ``E54`` + six digits or an ODS ``Q`` code.
-
-        Args:
-            params: E.g. ``st.query_params.to_dict()`` or a dict of lists.
-
-        Returns:
-            The filters the parameters describe (the defaults for anything missing).
-        """
-        try:
-            items = dict(params.items()) if isinstance(params, Mapping) else {}
-        except Exception:  # a hostile mapping must not break the page
-            return cls()
-        values: dict[str, Any] = {}
-        for name, key in QUERY_KEYS.items():
-            try:
-                values[name] = _parse(name, _strings(items.get(key, items.get(name))))
-            except Exception:  # belt and braces: one bad value must not lose the others
-                continue
-        return cls(**values)
-
-
-def _parse(name: str, raw: list[str]) -> object:
-    """One filter field from its query-parameter strings."""
-    if name == "financial_year":
-        years = [y for y in map(normalise_year, raw) if y]
-        return years[-1] if years else None
-    if name == "month":
-        months = [m for m in map(normalise_month, raw) if m]
-        return months[-1] if months else None
-    normalise = _NORMALISERS[name]
-    return tuple(dict.fromkeys(v for v in map(normalise, raw) if v))
-
-
-def _strings(value: object) -> list[str]:
-    """The string values of one query parameter (a string, a list of them, or junk)."""
-    items = value if isinstance(value, list | tuple) else [value]
-    out = []
-    for item in items:
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, int) and not isinstance(item, bool):
-            out.append(str(item))
-    return out
-
 
 def normalise_year(text: str) -> str | None:
     """``2018/19`` from any of the contract's spellings of a financial year; None when it is not one."""
@@ -172,24 +91,28 @@ def normalise_month(text: str) -> int | None:
     return month if 1 <= month <= 12 else None
 
 
-def _normalise_region(text: str) -> str | None:
+def normalise_region(text: str) -> str | None:
+    """A region name trimmed; None when empty, over-long or holding control characters."""
     text = text.strip()
     if not text or len(text) > _MAX_TEXT or not text.isprintable():
         return None
     return text
 
 
-def _normalise_system(text: str) -> str | None:
+def normalise_system(text: str) -> str | None:
+    """A system code upper-cased (``E54`` + six digits, or an ODS ``Q`` code); None otherwise."""
     code = text.strip().upper()
     return code if _SYSTEM_RE.match(code) else None
 
 
-def _normalise_org_type(text: str) -> str | None:
+def normalise_org_type(text: str) -> str | None:
+    """An organisation type of the contract, whatever its case and spacing; None otherwise."""
     value = " ".join(text.split()).lower()
     return value if value in ORG_TYPES else None
 
 
-def _normalise_rating(text: str) -> str | None:
+def normalise_rating(text: str) -> str | None:
+    """A rating label (:data:`RATING_LABELS`) whatever its case, or from its category number 1-4."""
     value = " ".join(text.split()).lower()
     if value in {"1", "2", "3", "4"}:
         return RATINGS[int(value) - 1]
@@ -197,14 +120,6 @@ def _normalise_rating(text: str) -> str | None:
         if value == label.lower():
             return label
     return None
-
-
-_NORMALISERS = {
-    "regions": _normalise_region,
-    "systems": _normalise_system,
-    "org_types": _normalise_org_type,
-    "ratings": _normalise_rating,
-}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -416,7 +331,6 @@ def apply_filters(
 
 
 __all__ = [
-    "QUERY_KEYS",
     "RATING_LABELS",
     "Filters",
     "Options",
@@ -424,6 +338,10 @@ __all__ = [
     "apply_filters",
     "available_options",
     "normalise_month",
+    "normalise_org_type",
+    "normalise_rating",
+    "normalise_region",
+    "normalise_system",
     "normalise_year",
     "resolve",
 ]

@@ -17,7 +17,7 @@ What is measured, so the figures can be trusted:
 - A step that takes longer than --step-timeout counts as timed out, and in the percentiles as longer than
   the timeout (left out, it would flatter them). The session then reloads the Overview and carries on.
 - The server itself reports each script run's wall time and its thread's CPU time (``ICS_RUN_TIMES``, see
-  ui/shell.py), and the server's and the whole machine's CPU time are read from /proc before and after.
+  ui/run.py), and the server's and the whole machine's CPU time are read from /proc before and after.
   With the browsers on the same cores as the server, a step's latency is mostly waiting for a core; the
   server's CPU share and its own run times say how much of it is the app.
 

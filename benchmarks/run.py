@@ -123,6 +123,7 @@ def _child_filter(path: str, repeat: int) -> dict:
     from analysis import measures, spc, views
     from analysis.dataset import load_paths
     from analysis.filters import Filters, apply_filters, available_options, resolve
+    from analysis.state import ViewState
 
     dataset = load_paths([path])
     options = available_options(dataset)
@@ -139,7 +140,7 @@ def _child_filter(path: str, repeat: int) -> dict:
         spc.spc_analysis(monthly["variance"].dropna(), "increase", target=0.0)
 
     def page_views(filters: Filters) -> None:
-        scope = views.scope(dataset, filters, "£m")
+        scope = views.scope(dataset, ViewState(filters, "£m"))
         views.overview(scope)
         views.systems(scope)
 

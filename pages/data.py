@@ -4,13 +4,16 @@ import streamlit as st
 
 from analysis.exports import csv_bytes
 from analysis.report import data_dictionary, file_table, status_sentence
-from ui import content, data, shell
+from ui import content, data
+from ui.context import context
+from ui.text import plain
+from ui.uploads import upload_form
 
-ctx = shell.context()
+ctx = context()
 dataset = ctx.dataset
 
 st.title("Data: sources and checks")
-st.caption(shell.plain(f"Showing {ctx.origin}. {status_sentence(dataset)}"))
+st.caption(plain(f"Showing {ctx.origin}. {status_sentence(dataset)}"))
 
 sources, problems, dictionary, glossary, about = st.tabs(
     ["Sources and upload", "Validation report", "Data dictionary", "Glossary", "About"]
@@ -28,18 +31,18 @@ with sources:
     )
     for report in dataset.file_errors:
         st.error(
-            f"**{shell.plain(report.name)}** could not be read. {shell.plain(report.error)}",
+            f"**{plain(report.name)}** could not be read. {plain(report.error)}",
             icon=":material/error:",
         )
     for report in ctx.unread:
         st.error(
-            f"**{shell.plain(report.name)}** could not be read just now, so the last good data is shown "
-            f"until it is fixed. {shell.plain(report.error)}",
+            f"**{plain(report.name)}** could not be read just now, so the last good data is shown "
+            f"until it is fixed. {plain(report.error)}",
             icon=":material/error:",
         )
 
     st.subheader("Upload your own extracts")
-    shell.upload_form(using_uploads=ctx.origin == data.UPLOADS_ORIGIN)
+    upload_form(using_uploads=ctx.origin == data.UPLOADS_ORIGIN)
 
 with problems:
     st.subheader("Problems found")

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from analysis import views
-from ui import cached, shell
+from ui import cached, downloads, widgets
+from ui.context import context
 
-ctx = shell.context()
-rows = cached.view("explore_rows", ctx)
+ctx = context()
+rows = cached.view(views.explore_rows, ctx.dataset, ctx.state)
 
-shell.header("Explore the rows", ctx)
+widgets.header("Explore the rows", ctx)
 if rows.empty:
     st.info(views.NO_DATA, icon=":material/filter_alt_off:")
     st.stop()
@@ -21,5 +22,5 @@ st.caption(
     f"{len(shown):,} rows: months 1 to the as-at month, organisation by month. Blank actuals are months "
     "not yet reported."
 )
-shell.money_table(shown, ctx.unit, height=560)
-shell.download_buttons(shown, "rows", ctx, title="Explore: filtered rows", page="explore")
+widgets.money_table(shown, ctx.state.unit, height=560)
+downloads.download_buttons(shown, "rows", ctx, title="Explore: filtered rows", page="explore")

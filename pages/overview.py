@@ -2,19 +2,22 @@
 
 import streamlit as st
 
-from ui import cached, shell
+from analysis import views
+from ui import cached, downloads, drill, widgets
+from ui.context import context
+from ui.text import plain
 
-ctx = shell.context()
-view = cached.view("overview", ctx)
+ctx = context()
+view = cached.view(views.overview, ctx.dataset, ctx.state)
 
-shell.header("Where the money stands against plan", ctx)
+widgets.header("Where the money stands against plan", ctx)
 if view.message:
-    st.info(shell.plain(view.message), icon=":material/filter_alt_off:")
+    st.info(plain(view.message), icon=":material/filter_alt_off:")
     st.stop()
 
-shell.headlines(view.headlines)
-st.markdown(shell.plain(view.narrative))
-event = shell.chart(view.ranked, f"variance-by-system-{view.period}", key="ranked_chart", on_select="rerun")
-shell.drill_through_from_chart(event)
+widgets.headlines(view.headlines)
+st.markdown(plain(view.narrative))
+event = widgets.chart(view.ranked, f"variance-by-system-{view.period}", key="ranked_chart", on_select="rerun")
+drill.drill_through_from_chart(event)
 st.caption("Click a bar to open that system's detail.")
-shell.board_pack_buttons(ctx)
+downloads.board_pack_buttons(ctx)

@@ -2,19 +2,22 @@
 
 import streamlit as st
 
-from ui import cached, content, shell
+from analysis import views
+from ui import cached, content, widgets
+from ui.context import context
+from ui.text import plain
 
-ctx = shell.context()
-view = cached.view("ratings", ctx)
+ctx = context()
+view = cached.view(views.ratings, ctx.dataset, ctx.state)
 
-shell.header("Progress ratings and money", ctx)
+widgets.header("Progress ratings and money", ctx)
 st.warning(content.RATINGS_CAUTION_SHORT, icon=":material/info:")
 if view.message:
-    st.info(shell.plain(view.message), icon=":material/filter_alt_off:")
+    st.info(plain(view.message), icon=":material/filter_alt_off:")
     st.stop()
 
-shell.chart(view.figure, f"ratings-vs-variance-{view.period}")
-shell.money_table(view.table, ctx.unit)
+widgets.chart(view.figure, f"ratings-vs-variance-{view.period}")
+widgets.money_table(view.table, ctx.state.unit)
 with st.expander("About the ratings, and how merged footprints are handled"):
     st.write(content.RATINGS_CAUTION)
     st.write(content.MERGED_FOOTPRINTS)

@@ -2,32 +2,35 @@
 
 import streamlit as st
 
-from ui import cached, shell
+from analysis import views
+from ui import cached, drill, widgets
+from ui.context import context
+from ui.text import plain
 
-ctx = shell.context()
+ctx = context()
 title_slot = st.container()
-code = shell.system_picker(ctx)
-if code is None:
+state = drill.focus_picker(ctx)
+if state is None:
     with title_slot:
-        shell.header("System detail", ctx)
+        widgets.header("System detail", ctx)
     st.info("No systems match the filters. Widen the selection or press Reset filters.")
     st.stop()
-view = cached.view("system_detail", ctx, code)
+view = cached.view(views.system_detail, ctx.dataset, state)
 
 with title_slot:
-    shell.header(f"{view.name} ({view.code})", ctx)
+    widgets.header(f"{view.name} ({view.code})", ctx)
 if view.message:
-    st.info(shell.plain(view.message), icon=":material/filter_alt_off:")
+    st.info(plain(view.message), icon=":material/filter_alt_off:")
     st.stop()
 
-shell.headlines(view.headlines)
-st.markdown(shell.plain(view.narrative))
-shell.chart(view.waterfall, f"{view.code}-plan-to-actual-{view.period}")
-shell.chart(view.monthly, f"{view.code}-monthly-{view.period}")
-shell.chart(view.spc_chart, f"{view.code}-spc-variance-{view.period}")
+widgets.headlines(view.headlines)
+st.markdown(plain(view.narrative))
+widgets.chart(view.waterfall, f"{view.code}-plan-to-actual-{view.period}")
+widgets.chart(view.monthly, f"{view.code}-monthly-{view.period}")
+widgets.chart(view.spc_chart, f"{view.code}-spc-variance-{view.period}")
 
 st.subheader("Member organisations' contributions")
-shell.money_table(view.attribution, ctx.unit)
+widgets.money_table(view.attribution, state.unit)
 
 st.subheader("Control totals")
 st.write(view.reconciliation)

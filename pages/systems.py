@@ -2,28 +2,29 @@
 
 import streamlit as st
 
-from ui import cached, shell
+from analysis import views
+from ui import cached, downloads, drill, widgets
+from ui.context import context
+from ui.text import plain
 
-ctx = shell.context()
-view = cached.view("systems", ctx)
+ctx = context()
+view = cached.view(views.systems, ctx.dataset, ctx.state)
 
-shell.header("Systems side by side", ctx)
+widgets.header("Systems side by side", ctx)
 if view.message:
-    st.info(shell.plain(view.message), icon=":material/filter_alt_off:")
+    st.info(plain(view.message), icon=":material/filter_alt_off:")
     st.stop()
 
 chart_tab, table_tab = st.tabs(["Plan vs actual", "Table"])
 with chart_tab:
-    event = shell.chart(view.dumbbell, f"plan-vs-actual-{view.period}", key="dumbbell", on_select="rerun")
-    shell.drill_through_from_chart(event)
+    event = widgets.chart(view.dumbbell, f"plan-vs-actual-{view.period}", key="dumbbell", on_select="rerun")
+    drill.drill_through_from_chart(event)
     st.caption("Click a system's actual (●/◀) to open its detail.")
 with table_tab:
     st.caption(
         "Sorted from most adverse. Click a column header to sort; select a row to open that system. "
         "Variance % is the variance as a share of planned expenditure year to date."
     )
-    selection = shell.money_table(view.table, ctx.unit, key="systems_table", on_select="rerun")
-    shell.download_buttons(view.table, "systems", ctx, title="Systems side by side", page="systems")
-    rows = selection.selection.rows if selection else []
-    if rows:
-        shell.open_system(view.table.iloc[rows[0]]["Code"])
+    selection = widgets.money_table(view.table, ctx.state.unit, key="systems_table", on_select="rerun")
+    downloads.download_buttons(view.table, "systems", ctx, title="Systems side by side", page="systems")
+    drill.drill_through_from_table(selection, view.table)

@@ -209,7 +209,7 @@ def served_like_a_session(monkeypatch: pytest.MonkeyPatch) -> None:
     AppTest sets `PagesManager.uses_pages_directory` back to None before each run; this app keeps its pages
     in a folder named `pages/`, so Streamlit then takes the legacy pages-folder mode and runs a switched-to
     page's script on its own, without app.py. A real server leaves that mode for good on the first
-    `st.navigation` call (and ui.shell sends a stray legacy run through app.py), which we mimic here.
+    `st.navigation` call (and ui.context sends a stray legacy run through app.py), which we mimic here.
     Every test also starts on the bundled data unless it sets DATA_DIR itself.
     """
     from streamlit.runtime.pages_manager import PagesManager
@@ -225,7 +225,7 @@ def served_like_a_session(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def as_read(element) -> str:
-    """An element's Markdown as a reader sees it: backslash escapes (ui.shell.plain) removed."""
+    """An element's Markdown as a reader sees it: backslash escapes (ui.text.plain) removed."""
     import re
 
     return re.sub(r"\\(.)", r"\1", str(element.value))

@@ -23,6 +23,7 @@ from analysis_frames import S1, S2, ct_frame, make_dataset, org_rows, systems_fr
 from analysis import boardpack, exports, views
 from analysis.filters import Filters, available_options, resolve
 from analysis.model import FileReport
+from analysis.state import ViewState
 
 SCRIPT_NAME = "<script>alert('pwned')</script>"
 HOSTILE_NAMES = (
@@ -63,9 +64,7 @@ def build(dataset, unit="£m", system_code=None, **filters) -> str:
     resolved = resolve(Filters(**filters), dataset)
     return boardpack.build_board_pack(
         dataset,
-        resolved,
-        unit,
-        system_code=system_code,
+        ViewState(resolved, unit, focus=system_code),
         system_names=available_options(dataset).systems,
         origin="test files",
         link="http://localhost:8501/?unit=%C2%A3m",
@@ -123,7 +122,7 @@ def test_pack_says_what_it_shows(pack):
 
 def test_pack_details_the_most_adverse_system_unless_told():
     dataset = pack_dataset()
-    s = views.scope(dataset, resolve(Filters(), dataset), "£m")
+    s = views.scope(dataset, ViewState(resolve(Filters(), dataset), "£m"))
     worst = boardpack.default_system(s)
     assert worst == S1  # its members spend more than planned; S2 too, but less
     assert ">System Two (E54000002)</h2>" in build(dataset, system_code=S2)

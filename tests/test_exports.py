@@ -26,6 +26,7 @@ from analysis.cli import main
 from analysis.filters import Filters, available_options, resolve
 from analysis.formatting import excel_number_format
 from analysis.model import FileReport
+from analysis.state import ViewState
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,7 +68,7 @@ def payload_dataset(names=PAYLOADS, *, is_sample: bool = False):
 
 
 def scope_of(dataset, unit="£m", **filters):
-    return views.scope(dataset, resolve(Filters(**filters), dataset), unit)
+    return views.scope(dataset, ViewState(resolve(Filters(**filters), dataset), unit))
 
 
 def is_number(text: str) -> bool:
@@ -84,8 +85,9 @@ def read_csv(data: bytes) -> list[list[str]]:
 
 
 def info_for(dataset, filters: Filters, unit="£m", **kw) -> exports.ExtractInfo:
-    link = exports.view_link(filters, unit, page="explore", base="http://example.org/dash")
-    return exports.extract_info(dataset, filters, unit, False, link, title="Rows", **kw)
+    state = ViewState(filters, unit)
+    link = exports.view_link(state, page="explore", base="http://example.org/dash")
+    return exports.extract_info(dataset, state, link, title="Rows", **kw)
 
 
 def assert_no_formula(workbook: openpyxl.Workbook) -> None:
@@ -233,11 +235,11 @@ def test_xlsx_header_is_frozen_filtered_and_columns_are_sized():
 
 def test_about_sheet_says_where_the_rows_came_from():
     dataset = payload_dataset(is_sample=True)
-    filters = resolve(Filters(systems=(S1,)), dataset)
+    state = ViewState(resolve(Filters(systems=(S1,)), dataset), "£m")
     names = available_options(dataset).systems
-    link = exports.view_link(filters, "£m", page="explore", system_names=names, base="http://example.org")
-    info = exports.extract_info(dataset, filters, "£m", False, link, title="Rows", system_names=names)
-    frame = views.explore_rows(views.scope(dataset, filters, "£m"))
+    link = exports.view_link(state, page="explore", system_names=names, base="http://example.org")
+    info = exports.extract_info(dataset, state, link, title="Rows", system_names=names)
+    frame = views.explore_rows(views.scope(dataset, state))
     about = load_xlsx(exports.xlsx_bytes(frame, info, "£m"))[exports.ABOUT_SHEET]
     values = {row[0]: row[1] for row in about.iter_rows(values_only=True) if row[0]}
     assert values["Filters"] == "2018/19, year to date at M03 (Jun 2018); systems System One; figures in £m"
@@ -299,9 +301,7 @@ def test_exported_numbers_carry_no_float_noise():
 def test_view_link_spells_filters_as_the_dashboard_url_does():
     filters = Filters(financial_year=YEAR, month=3, regions=("North",), systems=(S1,), org_types=("acute",))
     link = exports.view_link(
-        filters,
-        "£000",
-        True,
+        ViewState(filters, "£000", True),
         page="systems",
         system_names={S1: "System One"},
         base="https://example.org/dash/",
@@ -314,30 +314,14 @@ def test_view_link_spells_filters_as_the_dashboard_url_does():
 
 def test_view_link_base_comes_from_app_base_url(monkeypatch):
     monkeypatch.delenv("APP_BASE_URL", raising=False)
-    assert exports.view_link(Filters(), "£m") == "http://localhost:8501/?unit=%C2%A3m"
+    assert exports.view_link(ViewState()) == "http://localhost:8501/?unit=%C2%A3m"
     monkeypatch.setenv("APP_BASE_URL", "https://dash.example.nhs.uk/finance/")
-    assert exports.view_link(Filters(), "£m", page="explore").startswith(
+    assert exports.view_link(ViewState(), page="explore").startswith(
         "https://dash.example.nhs.uk/finance/explore?"
     )
 
 
-def test_system_label_is_what_the_filter_shows():
-    assert exports.system_label(S1, {S1: "System One"}) == "System One (E54000001)"
-    assert exports.system_label(S2, {}) == f"{S2} ({S2})"
-
-
-def test_file_stem_says_what_and_when():
-    assert exports.file_stem("systems", Filters(financial_year=YEAR, month=9)) == "ics-systems-2018-19-M09"
-    assert exports.file_stem("rows", Filters()) == "ics-rows"
-
-
-def test_describe_filters_in_words():
-    filters = Filters(financial_year=YEAR, month=6, regions=("North",), systems=(S1,), ratings=("Advanced",))
-    sentence = exports.describe_filters(filters, "£000", True, {S1: "System One"})
-    assert sentence == (
-        "2018/19, year to date at M06 (Sep 2018); region North; systems System One; rated Advanced; "
-        "restated on today's footprints; figures in £000"
-    )
+# The state's own spelling, words and file stem are tested in test_state.py.
 
 
 def test_data_as_at_is_the_latest_month_with_actuals():
@@ -366,13 +350,14 @@ def test_plotly_config_names_the_png_and_makes_it_slide_sized():
     assert len(figures.plotly_config("x" * 300)["toImageButtonOptions"]["filename"]) <= 80
 
 
-def test_every_chart_is_drawn_through_shell_chart_with_the_plotly_config():
+def test_every_chart_is_drawn_through_widgets_chart_with_the_plotly_config():
     pages = [p for p in (ROOT / "pages").glob("*.py")] + [ROOT / "app.py"]
     for page in pages:
         assert "plotly_chart" not in page.read_text(encoding="utf-8"), page
-    shell = (ROOT / "ui" / "shell.py").read_text(encoding="utf-8")
-    assert shell.count("st.plotly_chart(") == 1
-    assert "config=figures.plotly_config(name)" in shell
+    ui = {path.name: path.read_text(encoding="utf-8") for path in (ROOT / "ui").glob("*.py")}
+    assert sum(text.count("st.plotly_chart(") for text in ui.values()) == 1
+    assert ui["widgets.py"].count("st.plotly_chart(") == 1
+    assert "config=figures.plotly_config(name)" in ui["widgets.py"]
 
 
 # --- the command line -----------------------------------------------------------------------------------

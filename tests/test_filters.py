@@ -1,14 +1,12 @@
-"""Filters: URL round trip, tolerance of junk, defaults, options and the rows each filter selects."""
+"""Filters: reading typed-in values, defaults, options and the rows each filter selects."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 from analysis_frames import S1, S2, S3, YEAR, ct_frame, make_dataset, org_rows, ratings_frame, systems_frame
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from analysis.contract import ORG_TYPES, RATINGS
+from analysis.contract import RATINGS
 from analysis.filters import (
     RATING_LABELS,
     Filters,
@@ -44,110 +42,7 @@ def dataset():
 
 
 # ---------------------------------------------------------------------------------------------------------
-# URL round trip and junk
-
-
-years = st.integers(1990, 2098).map(lambda y: f"{y}/{(y + 1) % 100:02d}")
-texts = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=30
-)
-regions = texts.map(str.strip).filter(lambda t: t and t.isprintable())
-system_codes = st.one_of(
-    st.integers(0, 999_999).map(lambda n: f"E54{n:06d}"),
-    st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=2, max_size=2).map(lambda t: f"Q{t}"),
-)
-
-
-def unique_tuples(strategy, max_size=4):
-    return st.lists(strategy, unique=True, max_size=max_size).map(tuple)
-
-
-filters_strategy = st.builds(
-    Filters,
-    financial_year=st.one_of(st.none(), years),
-    month=st.one_of(st.none(), st.integers(1, 12)),
-    regions=unique_tuples(regions),
-    systems=unique_tuples(system_codes),
-    org_types=unique_tuples(st.sampled_from(ORG_TYPES)),
-    ratings=unique_tuples(st.sampled_from(RATING_LABELS)),
-)
-
-
-@settings(max_examples=100, deadline=None)
-@given(filters_strategy)
-def test_filters_round_trip_through_query_params(filters):
-    params = filters.to_query_params()
-    assert all(
-        isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
-        for v in params.values()
-    )
-    assert Filters.from_query_params(params) == filters
-
-
-def test_query_params_shape():
-    filters = Filters("2018/19", 6, ("North",), (S1,), ("acute",), ("Advanced",))
-    assert filters.to_query_params() == {
-        "year": "2018/19",
-        "month": "6",
-        "region": ["North"],
-        "system": [S1],
-        "org_type": ["acute"],
-        "rating": ["Advanced"],
-    }
-    assert Filters().to_query_params() == {}
-    # Streamlit's to_dict() gives the last value of a repeated key as a plain string.
-    assert Filters.from_query_params({"region": "North", "system": S1}) == Filters(
-        regions=("North",), systems=(S1,)
-    )
-
-
-junk = st.recursive(
-    st.one_of(
-        st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20), st.binary(max_size=5)
-    ),
-    lambda children: st.one_of(
-        st.lists(children, max_size=3), st.dictionaries(st.text(max_size=5), children, max_size=3)
-    ),
-    max_leaves=8,
-)
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.one_of(
-        junk,
-        st.dictionaries(
-            st.sampled_from(["year", "month", "region", "system", "org_type", "rating", "other", ""]), junk
-        ),
-    )
-)
-def test_junk_query_params_never_raise(params):
-    filters = Filters.from_query_params(params)
-    assert isinstance(filters, Filters)
-    assert filters.month is None or 1 <= filters.month <= 12
-    assert set(filters.org_types) <= set(ORG_TYPES)
-    assert set(filters.ratings) <= set(RATING_LABELS)
-    hash(filters)
-
-
-def test_ill_formed_values_are_dropped_and_good_ones_normalised():
-    params = {
-        "year": ["2018/20", "FY2018-19"],
-        "month": ["13", "M06", "zero"],
-        "region": ["  North ", "", "\x00bad"],
-        "system": ["e54000001", "X1", "E5400000", "qyg"],
-        "org_type": ["Acute", "trust", "MENTAL  health"],
-        "rating": ["advanced", "2", "5", "mixed", "not rated", "Great"],
-        "unknown": ["ignored"],
-    }
-    assert Filters.from_query_params(params) == Filters(
-        financial_year="2018/19",
-        month=6,
-        regions=("North",),
-        systems=("E54000001", "QYG"),
-        org_types=("acute", "mental health"),
-        ratings=("Advanced", "Mixed", "Not rated"),
-    )
+# Reading typed-in values (links are tested in test_state.py)
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,8 @@ from conftest import as_read, ct_row, ct_text, default_ct_rows, systems_text
 from streamlit.testing.v1 import AppTest
 
 from analysis import formatting
+from analysis.filters import Filters
+from analysis.state import ViewState
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -266,6 +268,33 @@ def test_a_deep_link_reproduces_the_view() -> None:
     assert as_read(at.caption[0]).startswith("2017/18, year to date at M06 (Sep 2017); region London")
 
 
+def test_a_link_the_dashboard_writes_opens_that_view() -> None:
+    """The link spelling of `analysis.state` is the widgets' own: every part of a view survives the trip."""
+    state = ViewState(
+        Filters("2017/18", 6, ("London",), ("E54000027", "E54000028"), ("acute", "ccg")), "£000", True
+    )
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(state.to_query_params(system_names()))
+    at.run()
+    assert_clean(at)
+    assert as_read(at.caption[0]).startswith(state.words(system_names()) + ". Source:")
+    want = ytd(
+        selection("2017/18", systems=("E54000027", "E54000028")).query("org_type in ['acute', 'ccg']"), 6
+    )
+    assert at.metric[0].value == money(want["actual_surplus"], "£000")
+
+
+def test_a_link_to_one_system_opens_it() -> None:
+    state = ViewState(Filters("2017/18", 12), focus="E54000008")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(state.to_query_params(system_names()))
+    at.run()
+    at.switch_page("pages/system_detail.py").run()
+    assert_clean(at)
+    assert as_read(at.title[0]) == "Cheshire and Merseyside (E54000008)"
+    assert as_read(at.caption[0]).startswith(state.words() + ". Source:")
+
+
 @pytest.mark.parametrize(
     "year,regions",
     [("2018/19", ()), ("2017/18", ("North East and Yorkshire",))],
@@ -484,14 +513,15 @@ def test_the_unit_toggle_reformats_without_measuring_again(
     from analysis import views
 
     name = page
+    view = getattr(views, name)
     calls: list[str] = []
-    measure = views.MEASURES[name]
+    measure = views.MEASURES[view]
 
     def counted(*args, **kwargs):
         calls.append(name)
         return measure(*args, **kwargs)
 
-    monkeypatch.setitem(views.MEASURES, name, counted)
+    monkeypatch.setitem(views.MEASURES, view, counted)
     st.cache_data.clear()
     at = open_page(page)
     assert calls == [name]

@@ -20,6 +20,7 @@ from analysis.dataset import load_paths
 from analysis.filters import Filters, available_options, resolve
 from analysis.model import Dataset
 from analysis.sample import write_sample
+from analysis.state import ViewState
 
 UNITS = ("£m", "£000")
 
@@ -64,32 +65,33 @@ def assert_same(left: object, right: object, where: str = "") -> None:
 
 
 @pytest.mark.parametrize("restate", [False, True])
-@pytest.mark.parametrize("name", sorted(views.MEASURES))
-def test_a_view_from_measures_in_the_other_unit_is_the_view(dataset: Dataset, name: str, restate: bool):
+@pytest.mark.parametrize("view", list(views.MEASURES), ids=lambda view: view.__name__)
+def test_a_view_from_measures_in_the_other_unit_is_the_view(dataset: Dataset, view, restate: bool):
+    name = view.__name__
     for chosen in filter_sets(dataset):
         filters = resolve(chosen, dataset)
-        args: tuple = ()
-        if name == "system_detail":
-            summary = views.system_summary(views.scope(dataset, filters, "£m", restate))
-            args = (str(summary["system_code"].iloc[0]) if len(summary) else "E54000999",)
+        focus = None
+        if view is views.system_detail:
+            summary = views.system_summary(views.scope(dataset, ViewState(filters, "£m", restate)))
+            focus = str(summary["system_code"].iloc[0]) if len(summary) else "E54000999"
         for unit, other in (UNITS, UNITS[::-1]):
-            shown = views.scope(dataset, filters, unit, restate)
-            measured = views.MEASURES[name](views.scope(dataset, filters, other, restate), *args)
-            direct = getattr(views, name)(shown, *args)
-            reused = getattr(views, name)(shown, *args, measured=measured)
+            shown = views.scope(dataset, ViewState(filters, unit, restate, focus))
+            measured = views.MEASURES[view](views.scope(dataset, ViewState(filters, other, restate, focus)))
+            direct = view(shown)
+            reused = view(shown, measured=measured)
             assert_same(direct, reused, f"{name}({chosen}, {unit}, restate={restate})")
 
 
 def test_systems_trend_icons_are_the_full_spc_analysis(dataset: Dataset) -> None:
     for chosen in filter_sets(dataset):
-        s = views.scope(dataset, resolve(chosen, dataset), "£m")
+        s = views.scope(dataset, ViewState(resolve(chosen, dataset), "£m"))
         codes = views.system_summary(s)["system_code"].tolist()
         full = {code: result.variation for code, result in views.system_variation(s, codes).items()}
         assert views.system_trends(s, codes) == full
 
 
 def test_one_systems_monthly_variance_is_the_same_alone(dataset: Dataset) -> None:
-    s = views.scope(dataset, resolve(Filters(), dataset), "£m")
+    s = views.scope(dataset, ViewState(resolve(Filters(), dataset), "£m"))
     every = views.monthly_variance_by_system(s)
     assert every, "the sample has reported months"
     for code, series in list(every.items())[:5]:

@@ -1,28 +1,34 @@
-"""Views computed once per (data content, filters, unit, footprint): reruns that change nothing cost nothing.
+"""Views computed once per (data content, view state): reruns that change nothing cost nothing.
 
-The key is the dataset's content hash (sha256 of its files) plus the filters' query string, never the
-frames themselves, so a changed file can never be served from a stale entry.
+The key is the dataset's content hash (sha256 of its files) plus the view state's key (its link's query,
+:meth:`analysis.state.ViewState.cache_key`), never the frames themselves, so a changed file can never be
+served from a stale entry.
 
 Views with a measuring step (``analysis.views.MEASURES``) are cached in two layers: the measures keyed
 without the unit, and the view in the unit on top of them. Toggling £m/£000 re-formats cached numbers and
 measures nothing again. The filter widgets' options and the restated (today's footprints) dataset are
 cached on the content hash alone: they do not change with the filters.
+
+Nothing here imports another ``ui`` module: pages and the page context call in, never the other way.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import views
 from analysis.filters import Options, available_options
-from analysis.formatting import Unit
 from analysis.model import Dataset
-from ui.shell import PageContext
+from analysis.state import ViewState
+
+View = TypeVar("View")
+MEASURED_UNIT = "£000"
+"""The unit a measuring step's scope carries: it reads none, so its cache key holds this one unit."""
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -35,28 +41,37 @@ def _restated(content_hash: str, _dataset: Dataset) -> Dataset:
     return views.restated(_dataset)
 
 
-def _scope(ctx: PageContext, unit: Unit, restate: bool) -> views.Scope:
-    dataset = _restated(ctx.dataset.content_hash, ctx.dataset) if restate else ctx.dataset
-    return views.Scope(dataset, ctx.filters, unit, restate)
+def _scope(dataset: Dataset, state: ViewState) -> views.Scope:
+    footprint = _restated(dataset.content_hash, dataset) if state.restate else dataset
+    return views.Scope(footprint, state)
+
+
+def name_of(view: Callable[..., Any]) -> str:
+    """A view function's cache name: module and qualified name (a function is not hashed by value)."""
+    return f"{view.__module__}.{view.__qualname__}"
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _measured(name: str, content_hash: str, filters_key: str, restate: bool, args: tuple, _ctx: PageContext):
-    """`analysis.views.MEASURES[name]`: the numbers of a view, in no unit."""
-    del content_hash, filters_key
-    # The measures read no unit; "£000" is passed only because a scope carries one.
-    return views.MEASURES[name](_scope(_ctx, "£000", restate), *args)
+def _measured(
+    name: str, content_hash: str, state_key: str, _function: Callable, _dataset: Dataset, _state: ViewState
+):
+    """``analysis.views.MEASURES[view]``: the numbers of a view, in no unit (the state's unit is £000)."""
+    del name, content_hash, state_key
+    return views.MEASURES[_function](_scope(_dataset, _state))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _view(
-    name: str, content_hash: str, filters_key: str, unit: str, restate: bool, args: tuple, _ctx: PageContext
-) -> Any:
-    scope = _scope(_ctx, unit, restate)
-    if name in views.MEASURES:
-        measured = _measured(name, content_hash, filters_key, restate, args, _ctx)
-        return _as_a_hit_returns_it(getattr(views, name)(scope, *args, measured=measured))
-    return _as_a_hit_returns_it(getattr(views, name)(scope, *args))
+    name: str, content_hash: str, state_key: str, _function: Callable, _dataset: Dataset, _state: ViewState
+):
+    del name
+    scope = _scope(_dataset, _state)
+    if _function in views.MEASURES:
+        unitless = dataclasses.replace(_state, unit=MEASURED_UNIT)
+        key = unitless.cache_key()
+        measured = _measured(name_of(_function), content_hash, key, _function, _dataset, unitless)
+        return _as_a_hit_returns_it(_function(scope, measured=measured))
+    return _as_a_hit_returns_it(_function(scope))
 
 
 def _as_a_hit_returns_it(value: Any) -> Any:
@@ -77,10 +92,15 @@ def _as_a_hit_returns_it(value: Any) -> Any:
     return dataclasses.replace(value, **rebuilt) if rebuilt else value
 
 
-def view(name: str, ctx: PageContext, *args: Any) -> Any:
-    """`analysis.views.<name>(scope, *args)` for this context, cached on content and filters."""
-    key = json.dumps(ctx.filters.to_query_params(), sort_keys=True)
-    return _view(name, ctx.dataset.content_hash, key, ctx.unit, ctx.restate, tuple(args), ctx)
+def view(view: Callable[[views.Scope], View], dataset: Dataset, state: ViewState) -> View:
+    """``view(scope)`` (an ``analysis.views`` function) of this data and view, cached on content and state.
+
+    Args:
+        view: The view function itself, e.g. ``analysis.views.systems``.
+        dataset: The dataset in use (restated here, once per content, when the state asks for it).
+        state: The resolved view state; its focus is the system a detail view shows.
+    """
+    return _view(name_of(view), dataset.content_hash, state.cache_key(), view, dataset, state)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -45,7 +45,7 @@ expect.set_options(timeout=15_000)
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 GUARDED_ERROR = "This view could not be drawn"
-"""The start of the message `ui.shell.guarded` shows instead of a traceback."""
+"""The start of the message `ui.run.guarded` shows instead of a traceback."""
 
 RUN_COUNTER_JS = """
 (() => {

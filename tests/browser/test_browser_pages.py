@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 SYSTEM_TITLE = re.compile(r"^.+ \(E54\d{6}\)$")
 
 # Systems comes first: on a fresh server the first request is then a deep link to a page other than the
-# home page (Streamlit's legacy pages/ mode, which ui.shell sends back through app.py).
+# home page (Streamlit's legacy pages/ mode, which ui.context sends back through app.py).
 PAGES = [
     pytest.param("systems", "systems", "Systems side by side", 1, id="systems"),
     pytest.param("", "overview", "Where the money stands against plan", 1, id="overview"),

@@ -1,0 +1,143 @@
+"""Systems: every system side by side, with rating, cohort, acceptance and SPC trend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import figures, formatting, measures, spc
+from analysis.ratings import system_ratings
+from analysis.views._scope import (
+    NO_DATA,
+    Scope,
+    has_actuals,
+    no_actuals_message,
+    selected_rows,
+    system_trends,
+    with_units,
+)
+
+
+def _cohorts(systems: pd.DataFrame) -> pd.Series:
+    kind = systems["system_type"].fillna("STP")
+    since = systems["ics_since"].fillna("")
+    return pd.Series(
+        [f"{k} since {d}" if d else k for k, d in zip(kind, since, strict=True)], index=systems["system_code"]
+    )
+
+
+@dataclass(frozen=True)
+class SystemsView:
+    period: str
+    table: pd.DataFrame
+    dumbbell: go.Figure
+    message: str | None
+
+
+SYSTEM_TABLE_MONEY = (
+    "Plan surplus YTD",
+    "Actual surplus YTD",
+    "Variance YTD",
+    "Overspend YTD",
+    "Control total",
+    "Forecast outturn",
+    "Forecast vs control total",
+)
+
+
+@dataclass(frozen=True)
+class SystemsMeasures:
+    """The Systems page's numbers before any unit is applied: a unit toggle only re-formats them.
+
+    Attributes:
+        summary: :func:`system_summary` (£000).
+        table: The page's table in the page's column order, money still in £000 and unsorted.
+        message: Why there is nothing to show, or None.
+    """
+
+    summary: pd.DataFrame
+    table: pd.DataFrame
+    message: str | None
+
+
+def systems_measures(s: Scope) -> SystemsMeasures:
+    """Every system's year to date, rating, cohort, acceptance and SPC trend, in £000."""
+    if not s.year:
+        return SystemsMeasures(measures.empty_summary("system"), pd.DataFrame(), NO_DATA)
+    rows = selected_rows(s)
+    summary = measures.ytd_summary(rows, s.dataset.systems, "system", s.year, s.month)
+    if summary.empty:
+        return SystemsMeasures(summary, pd.DataFrame(), NO_DATA)
+    reporting = set(rows.loc[has_actuals(rows, s.month), "system_code"].unique())
+    if not reporting:
+        return SystemsMeasures(summary, pd.DataFrame(), no_actuals_message(s.year, s.month))
+    lookup = s.dataset.systems
+    ratings = system_ratings(s.dataset.progress_ratings, lookup).set_index("system_code")["rating_label"]
+    cohorts = _cohorts(lookup)
+    accepted = _system_accepted(s)
+    trends = system_trends(s, summary["system_code"].tolist())
+    money = lambda column: summary[column].astype(float)  # noqa: E731
+    table = pd.DataFrame(
+        {
+            "System": summary["system_name"].fillna(summary["system_code"]),
+            "Code": summary["system_code"],
+            "Region": summary["region"],
+            "Type": summary["system_code"].map(cohorts),
+            "Rating 2017": summary["system_code"].map(ratings).fillna("Not rated"),
+            "Organisations": summary["orgs"],
+            "Reporting": summary["orgs_reporting"],
+            "Plan surplus YTD": money("plan_surplus_ytd"),
+            "Actual surplus YTD": money("actual_surplus_ytd"),
+            "Variance YTD": money("variance_ytd"),
+            "Variance %": summary["variance_pct"],
+            "Overspend YTD": money("overspend_ytd"),
+            "Control total": money("control_total"),
+            "Forecast outturn": money("forecast_outturn"),
+            "Forecast vs control total": money("forecast_variance"),
+            "Forecasts in": [
+                f"{int(f)} of {int(o)}"
+                for f, o in zip(summary["orgs_forecasting"], summary["orgs"], strict=True)
+            ],
+            "Accepted": [accepted.get(code, "not stated") for code in summary["system_code"]],
+            "Trend (SPC)": [
+                spc.VARIATION_LABELS[trends[c]] if c in trends else "too few points"
+                for c in summary["system_code"]
+            ],
+        }
+    )
+    table["Position"] = [
+        (formatting.favourable_or_adverse(v) if c in reporting else None) or "no actuals"
+        for c, v in zip(summary["system_code"], summary["variance_ytd"], strict=True)
+    ]
+    return SystemsMeasures(summary, table, None)
+
+
+def systems(s: Scope, measured: SystemsMeasures | None = None) -> SystemsView:
+    """Every system side by side, in the display unit, with rating, cohort and SPC variation.
+
+    Args:
+        s: The scope.
+        measured: :func:`systems_measures` of the same data and filters (any unit), when already known.
+    """
+    m = systems_measures(s) if measured is None else measured
+    if m.message is not None:
+        return SystemsView(s.period, pd.DataFrame(), figures.empty_figure(m.message), m.message)
+    table = m.table.copy()
+    for column in SYSTEM_TABLE_MONEY:
+        table[column] = formatting.scale(table[column], s.unit)
+    table = table.sort_values("Variance YTD", kind="stable").reset_index(drop=True)
+    table = with_units(table, SYSTEM_TABLE_MONEY, s.unit)
+    return SystemsView(s.period, table, figures.plan_vs_actual_dumbbell(m.summary, s.unit, s.period), None)
+
+
+def _system_accepted(s: Scope) -> dict[str, str]:
+    """Whether each system accepted a shared control total (stated file) or how many members did not."""
+    out: dict[str, str] = {}
+    stated = s.dataset.system_control_totals
+    if not stated.empty and s.year:
+        rows = stated[stated["financial_year"] == s.year]
+        for code, value in zip(rows["system_code"], rows["accepted"], strict=True):
+            out[str(code)] = "not stated" if pd.isna(value) else ("yes" if bool(value) else "no")
+    return out

@@ -1,0 +1,32 @@
+"""The upload form: a person's own extracts for this session, or back to the default data."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data
+
+MAX_UPLOAD_MB = int(st.get_option("server.maxUploadSize"))
+
+
+def upload_form(*, using_uploads: bool) -> None:
+    """Pick CSV extracts, check them and use them in this session; or go back to the default data.
+
+    On the Data page, and wherever the data folder cannot be read, so a user is never left without a way
+    to see their own files."""
+    st.write(
+        "Control totals, progress ratings, a systems lookup or system control totals, as CSV; several at "
+        "once. The kind of each file is recognised from its header row. Uploaded files are checked and "
+        f"held **in this browser session only**; nothing is saved on the server. Up to {MAX_UPLOAD_MB} MB "
+        "per file."
+    )
+    uploads = st.file_uploader(
+        "CSV extracts", type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploader"
+    )
+    use, reset = st.columns(2)
+    if use.button("Check and use these files", type="primary", disabled=not uploads):
+        data.load_uploads([(f.name, f.getvalue()) for f in uploads])
+        st.rerun()
+    if reset.button("Go back to the default data", disabled=not using_uploads):
+        data.clear_uploads()
+        st.rerun()

@@ -1,0 +1,74 @@
+"""How pages draw what the views return: the page header, headline figures, charts and money tables."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import figures, formatting
+from analysis.views import Headline
+from ui.context import PageContext
+from ui.text import plain
+
+
+def header(title: str, ctx: PageContext) -> None:
+    """Page title with the view in words and the data source underneath."""
+    st.title(plain(title))
+    st.caption(plain(f"{ctx.words()}. Source: {ctx.origin}."))
+
+
+def headlines(items: tuple[Headline, ...]) -> None:
+    """Headline figures, two to a row so values and their words are never cut short."""
+    for start in range(0, len(items), 2):
+        row = items[start : start + 2]
+        for column, item in zip(st.columns(2), row, strict=False):
+            column.metric(
+                item.label,
+                item.value,
+                delta=item.delta,
+                delta_color=item.delta_color,
+                help=item.help or None,
+                border=True,
+                delta_arrow=item.arrow,
+            )
+
+
+def chart(figure, name: str, key: str | None = None, on_select: str = "ignore"):
+    """A plotly figure with its PNG download named after the view, and its text alternative beneath.
+
+    The figure must come from ``ui.cached.view``, which hands out every figure in the form a cached copy
+    has, so the chart's widget id is the same on the run that computed it and on the click's rerun.
+    """
+    event = st.plotly_chart(
+        figure,
+        config=figures.plotly_config(name),
+        key=key,
+        on_select=on_select,
+        selection_mode=("points",),
+        theme=None,
+    )
+    alt = figures.alt_text(figure)
+    if alt:
+        st.caption(f"Chart description: {plain(alt)}")
+    return event
+
+
+def money_table(
+    table, unit: formatting.Unit, key: str | None = None, on_select: str = "ignore", height="auto"
+):
+    """A table whose money columns (headers ending in the unit) use the board's number format."""
+    config = {}
+    for column in table.columns:
+        if str(column).endswith(f"({unit})"):
+            config[column] = st.column_config.NumberColumn(column, **formatting.number_column_config(unit))
+        elif str(column).endswith("%"):
+            config[column] = st.column_config.NumberColumn(column, format="%.2f%%")
+    return st.dataframe(
+        table,
+        hide_index=True,
+        column_config=config,
+        key=key,
+        on_select=on_select,
+        selection_mode="single-row",
+        height=height,
+        width="stretch",
+    )
