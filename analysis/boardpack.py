@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
-import numbers
 import os
 import shutil
 import signal
@@ -36,12 +35,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Final
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from analysis import exports, figures, formatting, views
+from analysis import exports, figures, formatting, tables, views
 from analysis.exports import ExtractInfo
 from analysis.filters import Filters
 from analysis.formatting import Unit
@@ -122,49 +120,28 @@ def figure_html(figure: go.Figure, name: str, div_id: str) -> str:
 # Pieces of the page
 
 
-def _cell(value: object, header: str, unit: Unit) -> tuple[str, bool]:
-    """A table cell's text and whether it is a number (right-aligned)."""
-    if isinstance(value, bool | np.bool_):
-        return ("yes" if value else "no"), False
-    if isinstance(value, str):
-        return value, False
-    if formatting.is_missing(value):
-        return formatting.MISSING, True
-    if header.endswith(f"({unit})"):
-        places = formatting.DEFAULT_DECIMALS[unit]
-        return formatting.format_money(value, "£000", decimals=places, with_symbol=False), True
-    if header.endswith("%") and isinstance(value, numbers.Real):
-        return formatting.format_percent(value, 2), True
-    if isinstance(value, numbers.Integral):
-        return f"{int(value):,}", True
-    if isinstance(value, numbers.Real):
-        return f"{float(value):,.2f}", True
-    return str(value), False
-
-
 def table_html(frame: pd.DataFrame, unit: Unit, caption: str = "") -> str:
-    """A table with the board's number format: money in brackets, no symbol (the header has the unit)."""
+    """A table with the board's number format: money in brackets, no symbol (the header has the unit).
+
+    Which columns are money, percentages or counts comes from the table's marks (:mod:`analysis.tables`).
+    """
     if frame.empty:
         return f"<p>{esc(views.NO_DATA)}</p>"
-    headers = [str(c) for c in frame.columns]
+    kinds = tables.kinds(frame)
+    column_kinds = [kinds[c] for c in frame.columns]
     head = "".join(
-        f'<th scope="col"{" class=num" if _numeric_header(h, frame[c], unit) else ""}>{esc(h)}</th>'
-        for h, c in zip(headers, frame.columns, strict=True)
+        f'<th scope="col"{" class=num" if kind in tables.NUMERIC_KINDS else ""}>{esc(c)}</th>'
+        for c, kind in zip(frame.columns, column_kinds, strict=True)
     )
     rows = []
     for values in frame.itertuples(index=False, name=None):
         cells = []
-        for header, value in zip(headers, values, strict=True):
-            text, numeric = _cell(value, header, unit)
+        for kind, value in zip(column_kinds, values, strict=True):
+            text, numeric = formatting.cell_text(value, kind, unit)
             cells.append(f"<td{' class=num' if numeric else ''}>{esc(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _numeric_header(header: str, series: pd.Series, unit: Unit) -> bool:
-    numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-    return header.endswith(f"({unit})") or numeric
 
 
 def _headlines_html(items: Iterable[views.Headline]) -> str:
@@ -234,6 +211,9 @@ def _sources_table(info: ExtractInfo) -> str:
             for s in info.sources
         ],
         columns=["File", "Kind", "Rows", "Valid", "Quarantined", "sha256", "Status"],
+    )
+    frame = tables.mark(
+        frame, count=["Rows", "Valid", "Quarantined"], text=["File", "Kind", "sha256", "Status"]
     )
     if frame.empty:
         return "<p>No source files were recorded.</p>"

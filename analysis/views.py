@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, formatting, lineage, measures, narrative, spc
+from analysis import figures, formatting, lineage, measures, narrative, spc, tables
 from analysis.filters import Filters, apply_filters
 from analysis.formatting import Unit
 from analysis.model import Dataset
@@ -49,7 +49,9 @@ def money_label(name: str, unit: Unit) -> str:
 
 
 def with_units(table: pd.DataFrame, money: tuple[str, ...], unit: Unit) -> pd.DataFrame:
-    return table.rename(columns={c: money_label(c, unit) for c in money if c in table.columns})
+    """The table with its money columns marked as money and their headers carrying the unit."""
+    present = [c for c in money if c in table.columns]
+    return tables.rename(tables.mark(table, money=present), {c: money_label(c, unit) for c in present})
 
 
 @dataclass(frozen=True)
@@ -398,6 +400,7 @@ def systems(s: Scope, measured: SystemsMeasures | None = None) -> SystemsView:
     for column in SYSTEM_TABLE_MONEY:
         table[column] = formatting.scale(table[column], s.unit)
     table = table.sort_values("Variance YTD", kind="stable").reset_index(drop=True)
+    table = tables.mark(table, percent=["Variance %"], count=["Organisations", "Reporting"])
     table = with_units(table, SYSTEM_TABLE_MONEY, s.unit)
     return SystemsView(s.period, table, figures.plan_vs_actual_dumbbell(m.summary, s.unit, s.period), None)
 
@@ -653,7 +656,7 @@ def ratings(s: Scope, measured: RatingsMeasures | None = None) -> RatingsView:
             "Overspend YTD": formatting.scale(table["overspend_ytd"].astype(float), s.unit),
         }
     )
-    shown = with_units(shown, ("Variance YTD", "Overspend YTD"), s.unit)
+    shown = with_units(tables.mark(shown, percent=["Variance %"]), ("Variance YTD", "Overspend YTD"), s.unit)
     return RatingsView(s.period, shown, figures.ratings_strip(table, s.unit, s.period), None)
 
 
@@ -698,7 +701,7 @@ def explore_rows(s: Scope) -> pd.DataFrame:
     """The filtered rows at organisation-month grain, months 1 to the as-at month, in the display unit."""
     rows = selected_rows(s, through_month=True, attributes=True)
     if rows.empty:
-        return pd.DataFrame(columns=list(EXPLORE_COLUMNS.values()))
+        return tables.mark(pd.DataFrame(columns=list(EXPLORE_COLUMNS.values())), money=EXPLORE_MONEY)
     out = rows.assign(
         plan_surplus=rows["plan_income"] - rows["plan_expenditure"],
         actual_surplus=rows["actual_income"] - rows["actual_expenditure"],

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from analysis_frames import S1, S2, ct_frame, make_dataset, org_rows, systems_frame
 
-from analysis import boardpack, exports, views
+from analysis import boardpack, exports, tables, views
 from analysis.filters import Filters, available_options, resolve
 from analysis.model import FileReport
 
@@ -247,3 +247,16 @@ def test_chromium_draws_every_chart_of_the_pack_offline(pack, tmp_path):
     dom = result.stdout
     assert dom.count('class="plotly-graph-div') == 5, result.stderr[-2000:]
     assert dom.count('class="main-svg"') >= 5  # plotly drew an SVG in every chart
+
+
+def test_pack_table_cells_come_from_the_column_kinds_not_the_headers():
+    frame = pd.DataFrame({"Net position": [-2.455], "Note (£m)": ["-1"], "Share": [12.345], "Orgs": [3.0]})
+    frame = tables.mark(frame, money=["Net position"], text=["Note (£m)"], percent=["Share"], count=["Orgs"])
+    html = boardpack.table_html(frame, "£m")
+    assert '<th scope="col" class=num>Net position</th><th scope="col">Note (£m)</th>' in html
+    assert "<td class=num>(2.5)</td><td>-1</td><td class=num>12.35%</td><td class=num>3</td>" in html
+
+
+def test_an_unmarked_table_in_the_pack_has_no_money_columns():
+    html = boardpack.table_html(pd.DataFrame({"Variance (£m)": [-2.455]}), "£m")
+    assert "<td class=num>-2.46</td>" in html  # a plain number: nothing said it was money
