@@ -13,6 +13,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -135,8 +136,8 @@ def test_illustrative_banner_only_for_the_sample(pack):
     assert sample.count(exports.SAMPLE_NOTE) == 3  # cover, systems and system pages each say so
 
 
-def test_pack_prints_cleanly():
-    css = boardpack._CSS
+def test_pack_prints_cleanly(pack):
+    css = pack[pack.index("<style>") : pack.index("</style>")]
     assert "@page { size: A4 portrait" in css
     assert "break-before: page" in css
     assert "break-inside: avoid" in css
@@ -260,3 +261,28 @@ def test_pack_table_cells_come_from_the_column_kinds_not_the_headers():
 def test_an_unmarked_table_in_the_pack_has_no_money_columns():
     html = boardpack.table_html(pd.DataFrame({"Variance (£m)": [-2.455]}), "£m")
     assert "<td class=num>-2.46</td>" in html  # a plain number: nothing said it was money
+
+
+def test_pack_template_is_autoescaped_and_lays_out_what_it_is_given():
+    environment = boardpack._environment()
+    assert environment.autoescape is True
+    template = environment.from_string("<p>{{ name }}</p>")
+    assert template.render(name="<b>Tom & Jerry's</b> https://x") == (
+        "<p>&lt;b&gt;Tom &amp; Jerry&#x27;s&lt;/b&gt; https&#58;//x</p>"
+    )
+    assert "zoom: 0.68;" in build(pack_dataset(), regions=("North",), systems=(S2,))
+
+
+def test_pack_templates_are_found_as_package_resources_from_any_folder(tmp_path):
+    root = Path(boardpack.__file__).resolve().parent.parent
+    script = (
+        "import pandas as pd\n"
+        "from analysis import boardpack, tables\n"
+        "frame = tables.mark(pd.DataFrame({'Net': [-2455.0]}), money=['Net'])\n"
+        "print(boardpack.table_html(frame, '£000'))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    assert "<td class=num>(2,455)</td>" in done.stdout
