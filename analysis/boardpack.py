@@ -162,19 +162,22 @@ def _table(frame: pd.DataFrame, unit: Unit) -> dict | None:
     """
     if frame.empty:
         return None
-    kinds = [tables.kinds(frame)[c] for c in frame.columns]
+    kind_of = tables.kinds(frame)
+    kinds = [kind_of[c] for c in frame.columns]
     headers = [
         {"text": c, "numeric": kind in tables.NUMERIC_KINDS}
         for c, kind in zip(frame.columns, kinds, strict=True)
     ]
     rows = [
-        [
-            dict(zip(("text", "numeric"), formatting.cell_text(value, kind, unit), strict=True))
-            for kind, value in zip(kinds, values, strict=True)
-        ]
+        [_cell(value, kind, unit) for kind, value in zip(kinds, values, strict=True)]
         for values in frame.itertuples(index=False, name=None)
     ]
     return {"headers": headers, "rows": rows}
+
+
+def _cell(value: object, kind: tables.Kind, unit: Unit) -> dict:
+    text, numeric = formatting.cell_text(value, kind, unit)
+    return {"text": text, "numeric": numeric}
 
 
 def table_html(frame: pd.DataFrame, unit: Unit, caption: str = "") -> str:
