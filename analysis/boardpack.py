@@ -17,6 +17,12 @@ Self-contained and offline:
   written ``&#58;//`` (shows the same).
 * Every value from the data (organisation and system names, file names) is HTML-escaped.
 
+The page is a Jinja2 template beside this module (``boardpack.html.j2``, its pieces in
+``boardpack_parts.html.j2``, styles and print rules included), read as package resources, so it is found
+wherever the ``analysis`` package is. Autoescaping is on and every value is written through :func:`esc`;
+only plotly.js and the chart fragments (our own, defanged) are passed as markup. This module computes what
+the page says; the template only lays it out.
+
 Printing: A4 portrait, each section on a new page, charts and table rows never split, table headers repeated;
 charts are drawn 1000 px wide and scaled to the page when printed.
 """
@@ -26,22 +32,23 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
-import numbers
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Final
 
-import numpy as np
+import jinja2
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from markupsafe import Markup
 
-from analysis import exports, figures, formatting, views
+from analysis import exports, figures, formatting, tables, views
 from analysis.exports import ExtractInfo
 from analysis.formatting import Unit
 from analysis.model import Dataset
@@ -75,6 +82,10 @@ SYSTEM_TABLE_COLUMNS: Final = (
     "Trend (SPC)",
 )
 """The systems table in the pack: the columns that fit an A4 page (the Systems page exports them all)."""
+TEMPLATE: Final = "boardpack.html.j2"
+"""The page, a Jinja2 template beside this module (read as a package resource)."""
+PARTS_TEMPLATE: Final = "boardpack_parts.html.j2"
+"""Its pieces (headline cards, charts, tables), as macros."""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -119,73 +130,75 @@ def figure_html(figure: go.Figure, name: str, div_id: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Pieces of the page
+# The template and what it is given
 
 
-def _cell(value: object, header: str, unit: Unit) -> tuple[str, bool]:
-    """A table cell's text and whether it is a number (right-aligned)."""
-    if isinstance(value, bool | np.bool_):
-        return ("yes" if value else "no"), False
-    if isinstance(value, str):
-        return value, False
-    if formatting.is_missing(value):
-        return formatting.MISSING, True
-    if header.endswith(f"({unit})"):
-        places = formatting.DEFAULT_DECIMALS[unit]
-        return formatting.format_money(value, "£000", decimals=places, with_symbol=False), True
-    if header.endswith("%") and isinstance(value, numbers.Real):
-        return formatting.format_percent(value, 2), True
-    if isinstance(value, numbers.Integral):
-        return f"{int(value):,}", True
-    if isinstance(value, numbers.Real):
-        return f"{float(value):,.2f}", True
-    return str(value), False
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    """The templates beside this module, read as package resources, autoescaped with :func:`esc`.
+
+    Autoescaping is on; ``finalize`` escapes every plain value with :func:`esc` first (so ``://`` is
+    defanged and quotes are written as before), and leaves trusted markup (plotly.js, chart fragments,
+    the templates' own pieces) as it is.
+    """
+    folder = resources.files(__package__ or "analysis")
+    environment = jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: folder.joinpath(name).read_text(encoding="utf-8")),
+        autoescape=True,
+        finalize=lambda value: value if isinstance(value, Markup) else Markup(esc(value)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.globals.update(NO_DATA=views.NO_DATA, SAMPLE_NOTE=exports.SAMPLE_NOTE)
+    return environment
+
+
+def _table(frame: pd.DataFrame, unit: Unit) -> dict | None:
+    """A table's header and cells as text, each flagged numeric or not; None when it has no rows.
+
+    Which columns are money, percentages or counts comes from the table's marks (:mod:`analysis.tables`).
+    """
+    if frame.empty:
+        return None
+    kind_of = tables.kinds(frame)
+    kinds = [kind_of[c] for c in frame.columns]
+    headers = [
+        {"text": c, "numeric": kind in tables.NUMERIC_KINDS}
+        for c, kind in zip(frame.columns, kinds, strict=True)
+    ]
+    rows = [
+        [_cell(value, kind, unit) for kind, value in zip(kinds, values, strict=True)]
+        for values in frame.itertuples(index=False, name=None)
+    ]
+    return {"headers": headers, "rows": rows}
+
+
+def _cell(value: object, kind: tables.Kind, unit: Unit) -> dict:
+    text, numeric = formatting.cell_text(value, kind, unit)
+    return {"text": text, "numeric": numeric}
 
 
 def table_html(frame: pd.DataFrame, unit: Unit, caption: str = "") -> str:
     """A table with the board's number format: money in brackets, no symbol (the header has the unit)."""
-    if frame.empty:
-        return f"<p>{esc(views.NO_DATA)}</p>"
-    headers = [str(c) for c in frame.columns]
-    head = "".join(
-        f'<th scope="col"{" class=num" if _numeric_header(h, frame[c], unit) else ""}>{esc(h)}</th>'
-        for h, c in zip(headers, frame.columns, strict=True)
-    )
-    rows = []
-    for values in frame.itertuples(index=False, name=None):
-        cells = []
-        for header, value in zip(headers, values, strict=True):
-            text, numeric = _cell(value, header, unit)
-            cells.append(f"<td{' class=num' if numeric else ''}>{esc(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    parts = _environment().get_template(PARTS_TEMPLATE).module
+    return str(parts.table(_table(frame, unit), caption))  # type: ignore[attr-defined]
 
 
-def _numeric_header(header: str, series: pd.Series, unit: Unit) -> bool:
-    numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-    return header.endswith(f"({unit})") or numeric
-
-
-def _headlines_html(items: Iterable[views.Headline]) -> str:
+def _cards(items: Iterable[views.Headline]) -> list[dict]:
     cards = []
     for item in items:
-        delta = ""
-        if item.delta:
-            words = item.delta.lstrip("-")  # the page's leading hyphen only steers Streamlit's arrow
-            tone = "adverse" if "adverse" in words else "favourable" if "favourable" in words else "neutral"
-            delta = f'<p class="delta {tone}">{esc(words)}</p>'
-        help_text = f'<p class="help">{esc(item.help)}</p>' if item.help else ""
+        words = (item.delta or "").lstrip("-")  # the page's leading hyphen only steers Streamlit's arrow
+        tone = "adverse" if "adverse" in words else "favourable" if "favourable" in words else "neutral"
         cards.append(
-            f'<div class="card"><p class="label">{esc(item.label)}</p>'
-            f'<p class="value">{esc(item.value)}</p>{delta}{help_text}</div>'
+            {"label": item.label, "value": item.value, "delta": words, "tone": tone, "help": item.help}
         )
-    return f'<div class="cards">{"".join(cards)}</div>' if cards else ""
+    return cards
 
 
-def _paragraphs(text: str) -> str:
-    parts = [p.strip() for p in str(text).split("\n\n") if p.strip()]
-    return "".join(f"<p>{esc(p)}</p>" for p in parts)
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in str(text).split("\n\n") if p.strip()]
 
 
 class _Charts:
@@ -194,20 +207,13 @@ class _Charts:
     def __init__(self) -> None:
         self.count = 0
 
-    def __call__(self, figure: go.Figure, name: str) -> str:
+    def __call__(self, figure: go.Figure, name: str) -> dict:
         self.count += 1
-        alt = figures.alt_text(figure)
-        body = figure_html(figure, name, f"chart-{self.count}")
-        caption = f"<figcaption>Chart description: {esc(alt)}</figcaption>" if alt else ""
-        label = f' role="group" aria-label="{esc(alt)}"' if alt else ""
-        return f'<figure class="chart"{label}><div class="plot">{body}</div>{caption}</figure>'
+        body = Markup(figure_html(figure, name, f"chart-{self.count}"))  # our own plotly output, defanged
+        return {"alt": figures.alt_text(figure), "body": body}
 
 
-def _banner(info: ExtractInfo) -> str:
-    return f'<p class="banner" role="note">{esc(exports.SAMPLE_NOTE)}</p>' if info.is_sample else ""
-
-
-def _facts(info: ExtractInfo, origin: str | None) -> str:
+def _facts(info: ExtractInfo, origin: str | None) -> list[tuple[str, str]]:
     items = [
         ("Period", info.period),
         ("Data as at", f"{info.data_as_at} (latest month with actuals)"),
@@ -215,29 +221,19 @@ def _facts(info: ExtractInfo, origin: str | None) -> str:
     ]
     if origin:
         items.append(("Source", origin))
-    items += [("Checks", info.validation), ("Generated", f"{info.generated} (UTC), {info.product}")]
-    return '<dl class="facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items) + "</dl>"
+    return [*items, ("Checks", info.validation), ("Generated", f"{info.generated} (UTC), {info.product}")]
 
 
-def _sources_table(info: ExtractInfo) -> str:
+def _sources(info: ExtractInfo) -> dict | None:
+    columns = ["File", "Kind", "Rows", "Valid", "Quarantined", "sha256", "Status"]
     frame = pd.DataFrame(
-        [
-            {
-                "File": s.name,
-                "Kind": s.kind,
-                "Rows": s.rows,
-                "Valid": s.valid,
-                "Quarantined": s.quarantined,
-                "sha256": s.sha256,
-                "Status": s.status,
-            }
-            for s in info.sources
-        ],
-        columns=["File", "Kind", "Rows", "Valid", "Quarantined", "sha256", "Status"],
+        [(s.name, s.kind, s.rows, s.valid, s.quarantined, s.sha256, s.status) for s in info.sources],
+        columns=columns,
     )
-    if frame.empty:
-        return "<p>No source files were recorded.</p>"
-    return table_html(frame, info.unit).replace("<table>", '<table class="sources">', 1)
+    frame = tables.mark(
+        frame, count=["Rows", "Valid", "Quarantined"], text=["File", "Kind", "sha256", "Status"]
+    )
+    return _table(frame, info.unit)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -256,191 +252,90 @@ def board_pack_html(s: views.Scope, info: ExtractInfo, origin: str | None = None
     """The board pack as one HTML document.
 
     Args:
-        s: The scope (dataset, resolved filters, unit, footprint) of the view; its system in focus is the
-            one whose detail is shown (default :func:`default_system`).
+        s: The scope (dataset, resolved filters, unit, footprint) of the view.
         info: What the pack says about itself (:func:`analysis.exports.extract_info`).
         origin: Where the data came from, in words (e.g. "bundled illustrative data").
 
     Returns:
         The HTML text (UTF-8 when saved).
     """
-    chart = _Charts()
-    period = s.period
+    chart = _Charts()  # charts are numbered in the order they appear on the page
     overview = views.overview(s)
-    parts = [
-        '<header class="cover">',
-        '<p class="kicker">Board pack: ICS finances against plan</p>',
-        f"<h1>Where the money stands against plan, {esc(period)}</h1>",
-        _banner(info),
-        _facts(info, origin),
-        "</header>",
-        '<section id="overview"><h2>Overview</h2>',
-    ]
-    if overview.message:
-        parts += [f"<p>{esc(overview.message)}</p>", "</section>"]
-    else:
-        parts += [
-            _headlines_html(overview.headlines),
-            _paragraphs(overview.narrative),
-            chart(overview.ranked, f"variance-by-system-{period}"),
-            "</section>",
-        ]
-        parts.append(_systems_section(s, info, chart))
-        parts.append(_detail_section(s, info, chart))
-    parts.append(_about_section(info))
-    body = "\n".join(p for p in parts if p)
-    return _document(f"Board pack: ICS finances against plan, {period}", body, chart.count)
-
-
-def _systems_section(s: views.Scope, info: ExtractInfo, chart: _Charts) -> str:
-    view = views.systems(s)
-    out = ['<section id="systems"><h2>Systems side by side</h2>', _banner(info)]
-    if view.message:
-        out.append(f"<p>{esc(view.message)}</p>")
-    else:
-        out.append(chart(view.dumbbell, f"plan-vs-actual-{view.period}"))
-        wanted = [
-            views.money_label(c, s.unit) if c in views.SYSTEM_TABLE_MONEY else c for c in SYSTEM_TABLE_COLUMNS
-        ]
-        table = view.table[[c for c in wanted if c in view.table.columns]]
-        caption = (
-            f"Systems sorted from most adverse, year to date, {s.unit}; Variance % is the variance as a "
-            "share of planned expenditure. Every column is in the Systems page's export."
+    page = {"overview": {"message": overview.message}, "systems": None, "detail": None}
+    if not overview.message:
+        page["overview"] = {
+            "message": None,
+            "cards": _cards(overview.headlines),
+            "paragraphs": _paragraphs(overview.narrative),
+            "chart": chart(overview.ranked, f"variance-by-system-{s.period}"),
+        }
+        page["systems"] = _systems(s, chart)
+        page["detail"] = _detail(s, chart)
+    about = {
+        "validation": info.validation,
+        "rows_quarantined": info.rows_quarantined,
+        "files_unreadable": info.files_unreadable,
+        "sources": _sources(info),
+        "product": info.product,
+        "generated": info.generated,
+    }
+    return (
+        _environment()
+        .get_template(TEMPLATE)
+        .render(
+            **page,
+            about=about,
+            period=s.period,
+            unit=s.unit,
+            sample=info.is_sample,
+            facts=_facts(info, origin),
+            generator=exports.PRODUCT,
+            print_zoom=PRINT_ZOOM,
+            charts=chart.count,
+            plotly_js=Markup(plotly_js()) if chart.count else "",
         )
-        out.append(f'<div class="wide">{table_html(table, s.unit, caption)}</div>')
-    out.append("</section>")
-    return "\n".join(p for p in out if p)
+    )
 
 
-def _detail_section(s: views.Scope, info: ExtractInfo, chart: _Charts) -> str:
+def _systems(s: views.Scope, chart: _Charts) -> dict:
+    view = views.systems(s)
+    if view.message:
+        return {"message": view.message}
+    wanted = [
+        views.money_label(c, s.unit) if c in views.SYSTEM_TABLE_MONEY else c for c in SYSTEM_TABLE_COLUMNS
+    ]
+    table = view.table[[c for c in wanted if c in view.table.columns]]
+    return {
+        "message": None,
+        "chart": chart(view.dumbbell, f"plan-vs-actual-{view.period}"),
+        "table": _table(table, s.unit),
+    }
+
+
+def _detail(s: views.Scope, chart: _Charts) -> dict | None:
     code = s.focus or default_system(s)
     if code is None:
-        return ""
+        return None
     view = views.system_detail(s.focused(code))
-    out = [f'<section id="system"><h2>{esc(view.name)} ({esc(view.code)})</h2>', _banner(info)]
     if view.message:
-        out += [f"<p>{esc(view.message)}</p>", "</section>"]
-        return "\n".join(p for p in out if p)
-    out += [
-        _headlines_html(view.headlines),
-        _paragraphs(view.narrative),
-        chart(view.waterfall, f"{view.code}-plan-to-actual-{view.period}"),
-        chart(view.monthly, f"{view.code}-monthly-{view.period}"),
-        chart(view.spc_chart, f"{view.code}-spc-variance-{view.period}"),
-        "<h3>Member organisations' contributions</h3>",
-        table_html(
-            view.attribution, s.unit, f"Contributions to the variance to plan, year to date, {s.unit}"
-        ),
-        "<h3>Control totals</h3>",
-        f"<p>{esc(view.reconciliation)}</p>",
-        _not_accepted(view.not_accepted),
-        "</section>",
-    ]
-    return "\n".join(p for p in out if p)
-
-
-def _not_accepted(frame: pd.DataFrame) -> str:
-    if frame.empty:
-        return "<p>Every member organisation accepted its control total (or acceptance was not stated).</p>"
-    names = frame["org_name"] if "org_name" in frame.columns else frame.iloc[:, 0]
-    listed = ", ".join(esc(n) for n in names.astype(str))
-    return f"<p>{len(frame)} member organisation(s) did not accept their control total: {listed}.</p>"
-
-
-def _about_section(info: ExtractInfo) -> str:
-    return "\n".join(
-        [
-            '<section id="about"><h2>About these figures</h2>',
-            f"<p>{esc(info.validation)} Rows that fail a check are held back from every figure in this "
-            f"pack ({info.rows_quarantined:,} held back; {info.files_unreadable} file(s) could not be "
-            "read).</p>",
-            "<p>Money is in "
-            f"{esc(info.unit)}. Surplus = income − expenditure; variance = actual surplus − planned surplus "
-            "(positive favourable, negative adverse, shown in brackets in tables); overspend = actual − "
-            "planned expenditure (positive adverse). Year to date runs from April (M01) to the as-at month; "
-            "forecast outturn is the sum of members' forecasts at that month.</p>",
-            "<h3>Source files</h3>",
-            _sources_table(info),
-            f"<p class=small>{esc(info.product)}; generated {esc(info.generated)} (UTC).</p>",
-            "</section>",
-        ]
-    )
-
-
-_CSS = """
-:root { --blue: #005EB8; --grey: #425563; --pale: #E8EDEE; --red: #D5281B; --ink: #212B32; }
-* { box-sizing: border-box; }
-body { margin: 0; background: #f0f4f5; color: var(--ink);
-  font: 15px/1.45 Arial, Helvetica, "Liberation Sans", sans-serif; }
-main { max-width: 1060px; margin: 0 auto; background: #fff; padding: 24px 30px 40px; }
-h1 { font-size: 28px; margin: 4px 0 12px; color: var(--ink); }
-h2 { font-size: 22px; border-bottom: 3px solid var(--blue); padding-bottom: 4px; margin: 36px 0 12px; }
-h3 { font-size: 17px; margin: 22px 0 8px; }
-.kicker { color: var(--blue); font-weight: bold; margin: 0; text-transform: uppercase; letter-spacing: .04em;
-  font-size: 13px; }
-.banner { background: #fff9c4; border-left: 6px solid #ffb81c; padding: 8px 12px; margin: 10px 0;
-  font-size: 13px; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 12px 0;
-  font-size: 13px; }
-.facts dt { font-weight: bold; color: var(--grey); }
-.facts dd { margin: 0; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 10px;
-  margin: 12px 0; }
-.card { border: 1px solid #d8dde0; border-radius: 4px; padding: 8px 12px; break-inside: avoid; }
-.card p { margin: 0; }
-.card .label { font-size: 13px; color: var(--grey); }
-.card .value { font-size: 24px; font-weight: bold; }
-.card .delta { font-size: 13px; font-weight: bold; }
-.card .delta.adverse { color: var(--red); }
-.card .delta.adverse::before { content: "\\25BC  "; }
-.card .delta.favourable { color: var(--blue); }
-.card .delta.favourable::before { content: "\\25B2  "; }
-.card .help { font-size: 11px; color: var(--grey); margin-top: 4px; }
-figure.chart { margin: 16px 0; break-inside: avoid; page-break-inside: avoid; }
-figure.chart .plot { width: 1000px; max-width: 100%; overflow-x: auto; }
-figcaption { font-size: 12px; color: var(--grey); margin-top: 4px; }
-table { border-collapse: collapse; width: 100%; font-size: 12px; margin: 10px 0; }
-caption { caption-side: top; text-align: left; font-size: 12px; color: var(--grey); padding-bottom: 4px; }
-th, td { border-bottom: 1px solid #d8dde0; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: var(--pale); }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.num { white-space: nowrap; }
-table.sources td:nth-child(6) { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 10px;
-  word-break: break-all; }
-.small { font-size: 11px; color: var(--grey); }
-@page { size: A4 portrait; margin: 12mm; }
-@page wide { size: A4 landscape; margin: 12mm; }
-@media print {
-  body { background: #fff; font-size: 11pt; }
-  main { max-width: none; padding: 0; }
-  section { break-before: page; page-break-before: always; }
-  section#overview { break-before: auto; page-break-before: auto; }
-  .wide { page: wide; }
-  h2 { margin-top: 0; }
-  h2, h3, caption { break-after: avoid-page; page-break-after: avoid; }
-  figure.chart .plot { zoom: ZOOM; overflow: visible; }
-  .modebar-container { display: none !important; }
-  table { font-size: 8.5pt; }
-  thead { display: table-header-group; }
-  tr { break-inside: avoid; page-break-inside: avoid; }
-  .cards { grid-template-columns: repeat(4, 1fr); }
-  .card .value { font-size: 18px; }
-  a { color: inherit; text-decoration: none; }
-}
-""".replace("ZOOM", str(PRINT_ZOOM))
-
-
-def _document(title: str, body: str, charts: int) -> str:
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="{esc(exports.PRODUCT)}">\n'
-        f"<title>{esc(title)}</title>\n<style>{_CSS}</style>\n"
-        "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n"
-        + (f"<script>{plotly_js()}</script>\n" if charts else "")
-        + f"</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
-    )
+        return {"name": view.name, "code": view.code, "message": view.message}
+    not_accepted = view.not_accepted
+    names = not_accepted["org_name"] if "org_name" in not_accepted.columns else not_accepted.iloc[:, 0]
+    return {
+        "name": view.name,
+        "code": view.code,
+        "message": None,
+        "cards": _cards(view.headlines),
+        "paragraphs": _paragraphs(view.narrative),
+        "charts": [
+            chart(view.waterfall, f"{view.code}-plan-to-actual-{view.period}"),
+            chart(view.monthly, f"{view.code}-monthly-{view.period}"),
+            chart(view.spc_chart, f"{view.code}-spc-variance-{view.period}"),
+        ],
+        "attribution": _table(view.attribution, s.unit),
+        "reconciliation": view.reconciliation,
+        "not_accepted": names.astype(str).tolist() if not not_accepted.empty else [],
+    }
 
 
 def build_board_pack(

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 import analysis
-from analysis import formatting, measures
+from analysis import formatting, measures, tables
 from analysis.formatting import Unit
 from analysis.model import Dataset
 from analysis.report import status_sentence
@@ -285,14 +285,6 @@ def _is_missing(value: object) -> bool:
     return isinstance(value, float | np.floating) and not math.isfinite(float(value))
 
 
-def _column_kind(header: str, series: pd.Series, unit: Unit) -> str:
-    if header.endswith(f"({unit})"):
-        return "money"
-    if header.endswith("%") and pd.api.types.is_numeric_dtype(series):
-        return "percent"
-    return "other"
-
-
 def _width(header: str, series: pd.Series, kind: str, unit: Unit) -> float:
     """A column width (characters) that shows the values and a wrapped header without being absurd."""
     if kind == "money":
@@ -323,12 +315,12 @@ def _write_value(sheet, row: int, col: int, value: object, fmt, text_fmt) -> Non
 def xlsx_bytes(frame: pd.DataFrame, about: ExtractInfo, unit: Unit, sheet_name: str = "Data") -> bytes:
     """An Excel workbook: the rows on a sheet of their own, then the "About this extract" sheet.
 
-    Money columns (headers ending in ``(unit)``) hold numbers with the board's ``£`` number format;
-    ``... %`` columns hold percentages as numbers (12.3 = 12.3%); text is neutralised as in CSV; the header
-    row is frozen and has an autofilter.
+    Money columns hold numbers with the board's ``£`` number format and percentage columns numbers with a
+    ``%`` format (12.3 = 12.3%), both found from the table's marks (:func:`analysis.tables.kinds`), not its
+    headers; text is neutralised as in CSV; the header row is frozen and has an autofilter.
 
     Args:
-        frame: The table as shown (money already in ``unit``).
+        frame: The table as shown (money already in ``unit``), marked by its view.
         about: Where it came from (:func:`extract_info`).
         unit: Display unit of the money columns.
         sheet_name: Name of the data sheet.
@@ -364,18 +356,18 @@ def xlsx_bytes(frame: pd.DataFrame, about: ExtractInfo, unit: Unit, sheet_name: 
     text_fmt = workbook.add_format(base)
     formats = {
         "money": workbook.add_format({**base, "num_format": formatting.excel_number_format(unit)}),
-        "percent": workbook.add_format({**base, "num_format": '0.00"%";-0.00"%"'}),
-        "other": text_fmt,
+        "percent": workbook.add_format({**base, "num_format": formatting.PERCENT_EXCEL_FORMAT}),
     }
 
     sheet = workbook.add_worksheet(sheet_name[:31])
     headers = [str(c) for c in frame.columns]
-    kinds = [_column_kind(h, frame[c], unit) for h, c in zip(headers, frame.columns, strict=True)]
+    kind_of = tables.kinds(frame)
+    kinds = [kind_of[c] for c in frame.columns]
     for col, (header, kind, column) in enumerate(zip(headers, kinds, frame.columns, strict=True)):
         sheet.write_string(0, col, str(neutralise_text(header)), header_fmt)
         sheet.set_column(col, col, _width(header, frame[column], kind, unit))
     sheet.set_row(0, 30)
-    column_formats = [formats[k] for k in kinds]
+    column_formats = [formats.get(k, text_fmt) for k in kinds]
     for row, values in enumerate(frame.itertuples(index=False, name=None), start=1):
         for col, value in enumerate(values):
             _write_value(sheet, row, col, value, column_formats[col], text_fmt)

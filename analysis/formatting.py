@@ -21,11 +21,14 @@ measure: ``variance`` and ``forecast_variance`` positive = favourable; ``overspe
 from __future__ import annotations
 
 import math
+import numbers
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Final, Literal, overload
 
 import numpy as np
 import pandas as pd
+
+from analysis import tables
 
 Unit = Literal["£000", "£m"]
 Measure = Literal["variance", "overspend", "forecast_variance"]
@@ -372,6 +375,73 @@ def number_column_config(unit: Unit, brackets: bool = True) -> dict[str, object]
         ``{"format": ..., "step": ...}``.
     """
     return {"format": table_number_format(unit, brackets), "step": table_number_step(unit)}
+
+
+PERCENT_TABLE_FORMAT: Final = "%.2f%%"
+"""Streamlit's format for a percentage column (12.345 shows as ``12.35%``)."""
+PERCENT_EXCEL_FORMAT: Final = '0.00"%";-0.00"%"'
+"""Excel's format for a percentage held as a number (12.3 means 12.3%; no scaling by 100)."""
+
+
+def table_column_formats(
+    table: pd.DataFrame, unit: Unit, brackets: bool = True
+) -> dict[str, dict[str, object]]:
+    """``st.column_config.NumberColumn`` keyword arguments for each money and percentage column of a table.
+
+    The columns are found from the table's marks (:func:`analysis.tables.kinds`), never from the header
+    text; other columns are left to Streamlit's defaults.
+
+    Args:
+        table: A table a view returned, money already in ``unit``.
+        unit: Display unit of its money columns.
+        brackets: Negative money in brackets.
+
+    Returns:
+        Column name -> keyword arguments, for the money and percentage columns only.
+    """
+    out: dict[str, dict[str, object]] = {}
+    for column, kind in tables.kinds(table).items():
+        if kind == "money":
+            out[column] = number_column_config(unit, brackets)
+        elif kind == "percent":
+            out[column] = {"format": PERCENT_TABLE_FORMAT}
+    return out
+
+
+def cell_text(value: object, kind: tables.Kind, unit: Unit) -> tuple[str, bool]:
+    """One table cell as text in the board's style, and whether it is a number (to be right-aligned).
+
+    Money (already in ``unit``) has the unit's decimals, negatives in brackets and no symbol (the header
+    says the unit); percentages have two decimals; counts are whole numbers with separators; a text column's
+    values are shown as they are, numbers too. Booleans are "yes"/"no" and a missing value is an en dash.
+
+    Args:
+        value: The cell's value.
+        kind: Its column's kind (:func:`analysis.tables.kinds`).
+        unit: Display unit of money columns.
+
+    Returns:
+        The text and whether it is numeric.
+    """
+    if isinstance(value, bool | np.bool_):
+        return ("yes" if value else "no"), False
+    if isinstance(value, str):
+        return value, False
+    if is_missing(value):
+        return MISSING, True
+    if kind == "money":
+        return format_money(value, "£000", decimals=DEFAULT_DECIMALS[unit], with_symbol=False), True
+    if kind == "percent" and isinstance(value, numbers.Real):
+        return format_percent(value, 2), True
+    if kind == "text":
+        return str(value), False
+    if kind == "count" and isinstance(value, numbers.Real):
+        return _digits(_round(_to_decimal(value), 0), 0), True
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}", True
+    if isinstance(value, numbers.Real):
+        return f"{float(value):,.2f}", True
+    return str(value), False
 
 
 def excel_number_format(unit: Unit, with_symbol: bool = True) -> str:

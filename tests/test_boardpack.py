@@ -13,6 +13,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pandas as pd
 import pytest
 from analysis_frames import S1, S2, ct_frame, make_dataset, org_rows, systems_frame
 
-from analysis import boardpack, exports, views
+from analysis import boardpack, exports, tables, views
 from analysis.filters import Filters, available_options, resolve
 from analysis.model import FileReport
 from analysis.state import ViewState
@@ -134,8 +135,8 @@ def test_illustrative_banner_only_for_the_sample(pack):
     assert sample.count(exports.SAMPLE_NOTE) == 3  # cover, systems and system pages each say so
 
 
-def test_pack_prints_cleanly():
-    css = boardpack._CSS
+def test_pack_prints_cleanly(pack):
+    css = pack[pack.index("<style>") : pack.index("</style>")]
     assert "@page { size: A4 portrait" in css
     assert "break-before: page" in css
     assert "break-inside: avoid" in css
@@ -246,3 +247,41 @@ def test_chromium_draws_every_chart_of_the_pack_offline(pack, tmp_path):
     dom = result.stdout
     assert dom.count('class="plotly-graph-div') == 5, result.stderr[-2000:]
     assert dom.count('class="main-svg"') >= 5  # plotly drew an SVG in every chart
+
+
+def test_pack_table_cells_come_from_the_column_kinds_not_the_headers():
+    frame = pd.DataFrame({"Net position": [-2.455], "Note (£m)": ["-1"], "Share": [12.345], "Orgs": [3.0]})
+    frame = tables.mark(frame, money=["Net position"], text=["Note (£m)"], percent=["Share"], count=["Orgs"])
+    html = boardpack.table_html(frame, "£m")
+    assert '<th scope="col" class=num>Net position</th><th scope="col">Note (£m)</th>' in html
+    assert "<td class=num>(2.5)</td><td>-1</td><td class=num>12.35%</td><td class=num>3</td>" in html
+
+
+def test_an_unmarked_table_in_the_pack_has_no_money_columns():
+    html = boardpack.table_html(pd.DataFrame({"Variance (£m)": [-2.455]}), "£m")
+    assert "<td class=num>-2.46</td>" in html  # a plain number: nothing said it was money
+
+
+def test_pack_template_is_autoescaped_and_lays_out_what_it_is_given():
+    environment = boardpack._environment()
+    assert environment.autoescape is True
+    template = environment.from_string("<p>{{ name }}</p>")
+    assert template.render(name="<b>Tom & Jerry's</b> https://x") == (
+        "<p>&lt;b&gt;Tom &amp; Jerry&#x27;s&lt;/b&gt; https&#58;//x</p>"
+    )
+    assert "zoom: 0.68;" in build(pack_dataset(), regions=("North",), systems=(S2,))
+
+
+def test_pack_templates_are_found_as_package_resources_from_any_folder(tmp_path):
+    root = Path(boardpack.__file__).resolve().parent.parent
+    script = (
+        "import pandas as pd\n"
+        "from analysis import boardpack, tables\n"
+        "frame = tables.mark(pd.DataFrame({'Net': [-2455.0]}), money=['Net'])\n"
+        "print(boardpack.table_html(frame, '£000'))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    assert "<td class=num>(2,455)</td>" in done.stdout

@@ -21,7 +21,7 @@ from analysis_frames import S1, S2, YEAR, ct_frame, make_dataset, org_rows, syst
 from conftest import ct_text, systems_text
 
 import analysis
-from analysis import exports, figures, views
+from analysis import exports, figures, tables, views
 from analysis.cli import main
 from analysis.filters import Filters, available_options, resolve
 from analysis.formatting import excel_number_format
@@ -194,6 +194,7 @@ def test_xlsx_money_cells_are_numbers_with_the_pound_format():
             "Accepted": [True, False, True],
         }
     )
+    frame = tables.mark(frame, money=["Variance YTD (£m)"], percent=["Variance %"], count=["Organisations"])
     workbook = load_xlsx(exports.xlsx_bytes(frame, info_for(payload_dataset(), Filters()), "£m"))
     sheet = workbook["Data"]
     money = sheet["B2"]
@@ -209,12 +210,49 @@ def test_xlsx_money_cells_are_numbers_with_the_pound_format():
 
 
 def test_xlsx_in_thousands_uses_the_thousands_format():
-    frame = pd.DataFrame({"Variance YTD (£000)": [-2455.0]})
+    frame = tables.mark(pd.DataFrame({"Variance YTD (£000)": [-2455.0]}), money=["Variance YTD (£000)"])
     sheet = load_xlsx(exports.xlsx_bytes(frame, info_for(payload_dataset(), Filters(), "£000"), "£000"))[
         "Data"
     ]
     assert sheet["A2"].number_format == excel_number_format("£000")
     assert sheet["A2"].value == -2455.0
+
+
+def test_xlsx_number_formats_come_from_the_column_kinds_not_the_headers():
+    frame = pd.DataFrame(
+        {
+            "Net position": [-1234.5],  # money, though no unit in its header
+            "Note (£m)": ["was (£m) in the source"],  # text, though its header ends in the unit
+            "Share": [12.5],  # a percentage without a % in its header
+            "Count %": [7],  # a count whose header ends in %
+        }
+    )
+    frame = tables.mark(
+        frame, money=["Net position"], text=["Note (£m)"], percent=["Share"], count=["Count %"]
+    )
+    sheet = load_xlsx(exports.xlsx_bytes(frame, info_for(payload_dataset(), Filters()), "£m"))["Data"]
+    assert sheet["A2"].number_format == excel_number_format("£m")
+    assert (sheet["B2"].value, sheet["B2"].number_format) == ("was (£m) in the source", "General")
+    assert sheet["C2"].number_format == '0.00"%";-0.00"%"'
+    assert (sheet["D2"].value, sheet["D2"].number_format) == (7, "General")
+
+
+def test_xlsx_of_an_unmarked_table_formats_no_money():
+    frame = pd.DataFrame({"Variance YTD (£m)": [-1.5], "Variance %": [2.0]})
+    sheet = load_xlsx(exports.xlsx_bytes(frame, info_for(payload_dataset(), Filters()), "£m"))["Data"]
+    assert [sheet["A2"].number_format, sheet["B2"].number_format] == ["General", "General"]
+
+
+def test_xlsx_of_a_view_table_formats_its_money_and_percent_columns():
+    dataset = payload_dataset()
+    table = views.systems(scope_of(dataset)).table
+    sheet = load_xlsx(exports.xlsx_bytes(table, info_for(dataset, Filters()), "£m", "Systems"))["Systems"]
+    formats = {
+        sheet.cell(1, i + 1).value: sheet.cell(2, i + 1).number_format for i in range(len(table.columns))
+    }
+    assert formats["Variance YTD (£m)"] == formats["Control total (£m)"] == excel_number_format("£m")
+    assert "%" in formats["Variance %"]
+    assert formats["System"] == formats["Organisations"] == "General"
 
 
 def test_xlsx_header_is_frozen_filtered_and_columns_are_sized():

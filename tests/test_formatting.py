@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from analysis.formatting import (
     MINUS,
     MISSING,
+    cell_text,
     excel_number_format,
     favourable_or_adverse,
     format_money,
@@ -311,3 +312,24 @@ class TestNumberFormats:
 def test_is_missing():
     assert all(is_missing(v) for v in (None, np.nan, pd.NA, pd.NaT, float("inf")))
     assert not any(is_missing(v) for v in (0, -0.0, 1e300, np.float64(2), "text"))
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "unit", "expected"),
+    [
+        (-2.455, "money", "£m", ("(2.5)", True)),
+        (-2455.0, "money", "£000", ("(2,455)", True)),
+        (-0.614, "percent", "£m", (f"{MINUS}0.61%", True)),
+        (1234, "count", "£m", ("1,234", True)),
+        (1234.0, "count", "£m", ("1,234", True)),
+        (1234, "number", "£m", ("1,234", True)),
+        (0.5, "number", "£m", ("0.50", True)),
+        (-2.455, "text", "£m", ("-2.455", False)),  # a code or label that happens to be a number
+        ("(£m) words", "money", "£m", ("(£m) words", False)),
+        (True, "money", "£m", ("yes", False)),
+        (float("nan"), "money", "£m", (MISSING, True)),
+        (None, "text", "£m", (MISSING, True)),
+    ],
+)
+def test_cell_text_follows_the_columns_kind(value, kind, unit, expected):
+    assert cell_text(value, kind, unit) == expected

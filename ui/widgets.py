@@ -55,13 +55,11 @@ def chart(figure, name: str, key: str | None = None, on_select: str = "ignore"):
 def money_table(
     table, unit: formatting.Unit, key: str | None = None, on_select: str = "ignore", height="auto"
 ):
-    """A table whose money columns (headers ending in the unit) use the board's number format."""
-    config = {}
-    for column in table.columns:
-        if str(column).endswith(f"({unit})"):
-            config[column] = st.column_config.NumberColumn(column, **formatting.number_column_config(unit))
-        elif str(column).endswith("%"):
-            config[column] = st.column_config.NumberColumn(column, format="%.2f%%")
+    """A table whose money and percentage columns (as its view marked them) use the board's number format."""
+    config = {
+        column: st.column_config.NumberColumn(column, **options)
+        for column, options in formatting.table_column_formats(table, unit).items()
+    }
     return st.dataframe(
         table,
         hide_index=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import formatting
+from analysis import formatting, tables
 from analysis.views._scope import Scope, selected_rows, with_units
 
 EXPLORE_COLUMNS = {
@@ -48,7 +48,7 @@ def explore_rows(s: Scope) -> pd.DataFrame:
     """The filtered rows at organisation-month grain, months 1 to the as-at month, in the display unit."""
     rows = selected_rows(s, through_month=True, attributes=True)
     if rows.empty:
-        return pd.DataFrame(columns=list(EXPLORE_COLUMNS.values()))
+        return tables.mark(pd.DataFrame(columns=list(EXPLORE_COLUMNS.values())), money=EXPLORE_MONEY)
     out = rows.assign(
         plan_surplus=rows["plan_income"] - rows["plan_expenditure"],
         actual_surplus=rows["actual_income"] - rows["actual_expenditure"],

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, formatting
+from analysis import figures, formatting, tables
 from analysis.ratings import ratings_vs_money
 from analysis.views._scope import NO_DATA, Scope, has_actuals, no_actuals_message, selected_rows, with_units
 
@@ -66,5 +66,5 @@ def ratings(s: Scope, measured: RatingsMeasures | None = None) -> RatingsView:
             "Overspend YTD": formatting.scale(table["overspend_ytd"].astype(float), s.unit),
         }
     )
-    shown = with_units(shown, ("Variance YTD", "Overspend YTD"), s.unit)
+    shown = with_units(tables.mark(shown, percent=["Variance %"]), ("Variance YTD", "Overspend YTD"), s.unit)
     return RatingsView(s.period, shown, figures.ratings_strip(table, s.unit, s.period), None)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import formatting, lineage, measures, spc
+from analysis import formatting, lineage, measures, spc, tables
 from analysis.filters import Filters, apply_filters
 from analysis.formatting import Unit
 from analysis.model import Dataset
@@ -43,7 +43,9 @@ def money_label(name: str, unit: Unit) -> str:
 
 
 def with_units(table: pd.DataFrame, money: tuple[str, ...], unit: Unit) -> pd.DataFrame:
-    return table.rename(columns={c: money_label(c, unit) for c in money if c in table.columns})
+    """The table with its money columns marked as money and their headers carrying the unit."""
+    present = [c for c in money if c in table.columns]
+    return tables.rename(tables.mark(table, money=present), {c: money_label(c, unit) for c in present})
 
 
 @dataclass(frozen=True)

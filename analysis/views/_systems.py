@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, formatting, measures, spc
+from analysis import figures, formatting, measures, spc, tables
 from analysis.ratings import system_ratings
 from analysis.views._scope import (
     NO_DATA,
@@ -128,6 +128,7 @@ def systems(s: Scope, measured: SystemsMeasures | None = None) -> SystemsView:
     for column in SYSTEM_TABLE_MONEY:
         table[column] = formatting.scale(table[column], s.unit)
     table = table.sort_values("Variance YTD", kind="stable").reset_index(drop=True)
+    table = tables.mark(table, percent=["Variance %"], count=["Organisations", "Reporting"])
     table = with_units(table, SYSTEM_TABLE_MONEY, s.unit)
     return SystemsView(s.period, table, figures.plan_vs_actual_dumbbell(m.summary, s.unit, s.period), None)
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from analysis.formatting import excel_number_format
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
@@ -62,6 +64,8 @@ def test_systems_excel_download_has_numbers_no_formulas_and_an_about_sheet(app, 
     column = header.index("Variance YTD (£000)") + 1
     values = [sheet.cell(row=r, column=column).value for r in range(2, sheet.max_row + 1)]
     assert values and all(isinstance(v, (int, float)) for v in values)
+    # the view's money marks survived the page's cache: the column has the £ number format
+    assert sheet.cell(row=2, column=column).number_format == excel_number_format("£000")
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for cell in row:
