@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-CHROMIUM ?= /usr/bin/chromium
+# Where chromium is; the app, tests and benchmarks read the same variable (analysis/chromium.py).
+CHROMIUM_PATH ?= /usr/bin/chromium
 
 .PHONY: run test lint benchmark browser sample
 
@@ -27,7 +28,7 @@ test: $(VENV)/.dev browser
 
 ## Debian's chromium for the browser tests (needs root or sudo; Playwright cannot download browsers here).
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; \
 	fi

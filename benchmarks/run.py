@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from analysis.chromium import find_chromium  # noqa: E402
+from benchmarks.chromium import CHROMIUM_ARGS  # noqa: E402
 
 RESULTS_MD = ROOT / "benchmarks" / "results.md"
 RESULTS_JSON = ROOT / "benchmarks" / "results.json"
@@ -291,7 +292,7 @@ def cold_start(folder: Path, timeout: float = 900.0) -> dict:
         "--server.fileWatcherType=none",
     ]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         start = time.perf_counter()
         server = subprocess.Popen(
@@ -643,7 +644,7 @@ def main(argv: list[str] | None = None) -> int:
         else (QUICK_SIZES if args.quick else DEFAULT_SIZES)
     )
     repeat = args.repeat or (1 if args.quick else 5)
-    browser = not args.no_browser and Path(CHROMIUM).exists()
+    browser = not args.no_browser and find_chromium() is not None
     only = frozenset(p.strip() for p in args.only.split(",")) if args.only else PARTS
     if only - PARTS:
         parser.error(f"--only takes {', '.join(sorted(PARTS))}; not {', '.join(sorted(only - PARTS))}")
