@@ -33,7 +33,6 @@ import contextlib
 import functools
 import html
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -62,8 +61,6 @@ PDF_TIMEOUT: Final = 120
 """Seconds the browser may take to print the pack before it is stopped."""
 PDF_MIME: Final = "application/pdf"
 HTML_MIME: Final = "text/html"
-BROWSER_ENV: Final = ("CHROMIUM_PATH", "BROWSER_PATH")
-BROWSER_NAMES: Final = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 NO_BROWSER: Final = (
     "No Chromium or Chrome browser was found on this machine, so the board pack cannot be printed to PDF "
     "here. Download the HTML board pack instead, open it in any browser and print it to PDF (it is laid "
@@ -373,17 +370,10 @@ class PdfUnavailable(RuntimeError):
 
 
 def find_browser() -> str | None:
-    """A Chromium or Chrome to print with: ``CHROMIUM_PATH`` / ``BROWSER_PATH`` if set, else on the PATH."""
-    for variable in BROWSER_ENV:
-        configured = os.environ.get(variable)
-        if configured:
-            path = shutil.which(configured) or configured
-            return path if Path(path).is_file() and os.access(path, os.X_OK) else None
-    for name in BROWSER_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+    """A Chromium or Chrome to print with: ``CHROMIUM_PATH`` if set, else one on the PATH."""
+    from analysis.chromium import find_chromium  # the one locator, shared with tests and benchmarks
+
+    return find_chromium()
 
 
 def pdf_available() -> bool:

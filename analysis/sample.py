@@ -3,8 +3,9 @@
 ALL MONEY WRITTEN HERE IS SYNTHETIC: drawn from a seeded random generator, at realistic magnitudes, and
 not real NHS figures. The skeleton it hangs on is real and public: system codes, names, regions and ICS
 cohorts, the organisations and their footprints, and the 13 STP progress ratings of July 2017 that were
-published. Those facts are copied below from the project's reference extracts (sources and licences are
-cited in data/README.md), so the generator needs nothing but this module and always writes the same bytes.
+published. Those facts are read from CSV files shipped beside this module in analysis/reference/ (each
+file's public source is named in analysis/reference/README.md; licences are cited in data/README.md), so
+the generator needs nothing outside the package and always writes the same bytes.
 
 This module never imports Streamlit. The command line wires `python -m analysis sample` to
 `write_sample` and `write_bundled`.
@@ -12,9 +13,9 @@ This module never imports Streamlit. The command line wires `python -m analysis 
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -46,121 +47,29 @@ SAMPLE_MAX_YEARS = 10
 SAMPLE_ACTUAL_MONTHS = 6
 """Months with actuals in the last year of a benchmark sample (earlier years are complete)."""
 
-# Systems lookup: the 44 footprints rated in July 2017, then the merged footprint and the 2020 recodes.
-# From stp44_2017_lineage.csv (ONS code, 2017/18 name, 2019 NHS region), ics_cohorts.csv (first date
-# the whole footprint was named a (shadow) ICS; sub-STP areas of June 2017 do not count; recoded
-# footprints keep their predecessor's date), stp21_list.csv (names of the 2020 codes) and
-# icb22_list.csv (ODS Q codes: only the 2022 ICB list has them; left blank for the three footprints that
-# merged in 2018, whose own Q codes the references do not give). system_type is ICS when the footprint,
-# under that code, ever became a (shadow) ICS: compare ics_since with the year for the position at a date.
-# fmt: off
-_SYSTEMS_ROWS: tuple[tuple[str, ...], ...] = (
-    ("E54000005", "QWO", "West Yorkshire and Harrogate",
-     "North East and Yorkshire", "ICS", "2018-05", "E54000054"),
-    ("E54000006", "QOQ", "Humber, Coast and Vale", "North East and Yorkshire", "STP", "", "E54000051"),
-    ("E54000007", "QOP", "Greater Manchester", "North West", "ICS", "2017-06", ""),
-    ("E54000008", "QYG", "Cheshire and Merseyside", "North West", "ICS", "2021-04", ""),
-    ("E54000009", "QF7", "South Yorkshire and Bassetlaw", "North East and Yorkshire", "ICS", "2017-06", ""),
-    ("E54000010", "QNC", "Staffordshire and Stoke on Trent", "Midlands", "ICS", "2021-04", ""),
-    ("E54000011", "QOC", "Shropshire and Telford and Wrekin", "Midlands", "ICS", "2021-04", ""),
-    ("E54000012", "QJ2", "Derbyshire", "Midlands", "ICS", "2020-12", ""),
-    ("E54000013", "QJM", "Lincolnshire", "Midlands", "ICS", "2021-04", ""),
-    ("E54000014", "QT1", "Nottingham and Nottinghamshire Health and Care", "Midlands", "ICS", "2017-06", ""),
-    ("E54000015", "QK1", "Leicester, Leicestershire and Rutland", "Midlands", "ICS", "2021-04", ""),
-    ("E54000016", "QUA", "The Black Country and West Birmingham", "Midlands", "ICS", "2021-04", ""),
-    ("E54000017", "QHL", "Birmingham and Solihull", "Midlands", "ICS", "2020-12", ""),
-    ("E54000018", "QWU", "Coventry and Warwickshire", "Midlands", "ICS", "2021-04", ""),
-    ("E54000019", "QGH", "Herefordshire and Worcestershire", "Midlands", "ICS", "2021-04", ""),
-    ("E54000020", "QPM", "Northamptonshire", "Midlands", "ICS", "2021-04", ""),
-    ("E54000021", "QUE", "Cambridgeshire and Peterborough", "East of England", "ICS", "2021-04", ""),
-    ("E54000022", "QMM", "Norfolk and Waveney", "East of England", "ICS", "2020-12", ""),
-    ("E54000023", "QJG", "Suffolk and North East Essex", "East of England", "ICS", "2018-05", ""),
-    ("E54000024", "QHG", "Bedfordshire, Luton and Milton Keynes", "East of England", "ICS", "2017-06", ""),
-    ("E54000025", "QM7", "Hertfordshire and West Essex", "East of England", "ICS", "2020", ""),
-    ("E54000026", "QH8", "Mid and South Essex", "East of England", "ICS", "2021-04", ""),
-    ("E54000027", "QRV", "North West London", "London", "ICS", "2020-12", ""),
-    ("E54000028", "QMJ", "North London", "London", "ICS", "2020-12", ""),
-    ("E54000029", "QMF", "East London", "London", "ICS", "2020-12", ""),
-    ("E54000030", "QKK", "South East London", "London", "ICS", "2019-06", ""),
-    ("E54000031", "QWE", "South West London", "London", "ICS", "2020", ""),
-    ("E54000032", "QKS", "Kent and Medway", "South East", "ICS", "2021-04", ""),
-    ("E54000033", "QNX", "Sussex and East Surrey", "South East", "STP", "", "E54000053"),
-    ("E54000034", "QNQ", "Frimley", "South East", "ICS", "2017-06", ""),
-    ("E54000035", "QXU", "Surrey Heartlands", "South East", "ICS", "2017-06", "E54000052"),
-    ("E54000036", "QT6", "Cornwall and the Isles of Scilly", "South West", "ICS", "2020-12", ""),
-    ("E54000037", "QJK", "Devon", "South West", "ICS", "2021-04", ""),
-    ("E54000038", "QSL", "Somerset", "South West", "ICS", "2020-12", ""),
-    ("E54000039", "QUY", "Bristol, North Somerset and South Gloucestershire",
-     "South West", "ICS", "2020-12", ""),
-    ("E54000040", "QOX", "Bath and North East Somerset, Swindon and Wiltshire",
-     "South West", "ICS", "2020-12", ""),
-    ("E54000041", "QVV", "Dorset", "South West", "ICS", "2017-06", ""),
-    ("E54000042", "QRL", "Hampshire and the Isle of Wight", "South East", "ICS", "2020-12", ""),
-    ("E54000043", "QR1", "Gloucestershire", "South West", "ICS", "2018-05", ""),
-    ("E54000044", "QU9", "Buckinghamshire, Oxfordshire and Berkshire West",
-     "South East", "ICS", "2019-06", ""),
-    ("E54000045", "", "Durham, Darlington, Teesside, Hambleton, Richmondshire and Whitby",
-     "North East and Yorkshire", "STP", "", "E54000049"),
-    ("E54000046", "", "Northumberland, Tyne and Wear and North Durham",
-     "North East and Yorkshire", "STP", "", "E54000049"),
-    ("E54000047", "", "West, North and East Cumbria",
-     "North East and Yorkshire", "ICS", "2018-05", "E54000049"),
-    ("E54000048", "QE1", "Lancashire and South Cumbria", "North West", "ICS", "", ""),
-    ("E54000049", "QHM", "Cumbria and North East", "North East and Yorkshire", "ICS", "2019-06", "E54000050"),
-    ("E54000050", "QHM", "Cumbria and North East", "North East and Yorkshire", "ICS", "2019-06", ""),
-    ("E54000051", "QOQ", "Humber, Coast and Vale", "North East and Yorkshire", "ICS", "2020", ""),
-    ("E54000052", "QXU", "Surrey Heartlands Health and Care Partnership", "South East", "ICS", "2017-06", ""),
-    ("E54000053", "QNX", "Sussex Health and Care Partnership", "South East", "ICS", "2020", ""),
-    ("E54000054", "QWO", "West Yorkshire and Harrogate (Health and Care Partnership)",
-     "North East and Yorkshire", "ICS", "2018-05", ""),
-)
-# fmt: on
+# The real skeleton lives in CSV files in analysis/reference/ (analysis/reference/README.md names the
+# public source of each). Every cell is read as text, so the written bytes never depend on type guessing.
+REFERENCE_FOLDER = "reference"
 
-# The 13 ratings of 21 July 2017 found in public sources (stp_progress_ratings_july2017.csv).
-_NHE = "http://www.nationalhealthexecutive.com/News/over-50-of-stps-at-an-advanced-stage-but-rankings-could-be-mixed-blessing"
-_MAPMEDTECH = "https://mapmedtech.com/2017/07/stp-progress-ratings-201617/"
-_PUBLICFINANCE = "https://www.publicfinance.co.uk/news/2017/07/first-stp-rankings-present-mixed-picture"
-_LGC = (
-    "https://www.lgcplus.com/services/health-and-care/revealed-first-ratings-of-all-44-stps/7020573.article"
-)
-_SOURCED_RATINGS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    (
-        "E54000005",
-        "Making progress",
-        "Established",
-        ("https://www.wyhpartnership.co.uk/blog/hello-my-name-rob-and-welcome-stp-message-week",),
-    ),
-    ("E54000006", "Needs most improvement", "", (_NHE, _MAPMEDTECH)),
-    ("E54000009", "Outstanding", "", (_NHE, _PUBLICFINANCE)),
-    ("E54000010", "Needs most improvement", "", (_NHE, _MAPMEDTECH)),
-    ("E54000020", "Needs most improvement", "", (_NHE, _MAPMEDTECH)),
-    ("E54000024", "Outstanding", "", (_NHE, _PUBLICFINANCE)),
-    (
-        "E54000033",
-        "Needs most improvement",
-        "",
-        (
-            _NHE,
-            _MAPMEDTECH,
-            "https://www.sussexhealthandcare.uk/2017/07/sussex-east-surrey-stp-progress-dashboard/",
-        ),
-    ),
-    ("E54000034", "Outstanding", "", (_NHE, _PUBLICFINANCE)),
-    ("E54000035", "Advanced", "", ("http://surreyheartlands.uk/surrey-heartlands-rated-advanced/",)),
-    ("E54000039", "Needs most improvement", "", (_NHE, _MAPMEDTECH)),
-    ("E54000041", "Outstanding", "", (_NHE, _PUBLICFINANCE, _LGC)),
-    ("E54000045", "Outstanding", "", (_NHE, _PUBLICFINANCE, _LGC)),
-    (
-        "E54000047",
-        "Advanced",
-        "",
-        (
-            "http://www.newsandstar.co.uk/news/"
-            "Work-to-integrate-Cumbrian-health-services-rated-as-advanced-by-NHS-England-"
-            "76e3237c-73f5-4336-a4ca-32233645b447-ds",
-        ),
-    ),
-)
+
+def read_reference(file_name: str) -> pd.DataFrame:
+    """One reference CSV shipped with the package, every cell a string ("" where blank)."""
+    resource = resources.files("analysis").joinpath(REFERENCE_FOLDER, file_name)
+    with resource.open("r", encoding="utf-8", newline="") as handle:
+        return pd.read_csv(handle, dtype=str, keep_default_na=False)
+
+
+def _published_ratings() -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    """The 13 ratings of 21 July 2017 found in public sources: code, rating, leadership rating, URLs."""
+    frame = read_reference("progress_ratings_published.csv")
+    return tuple(
+        (row.system_code, row.overall_rating, row.leadership_rating, tuple(row.source_urls.split(" | ")))
+        for row in frame.itertuples(index=False)
+    )
+
+
+_SOURCED_RATINGS = _published_ratings()
+
 NATIONAL_SPLIT: dict[str, int] = {
     "Outstanding": 5,
     "Advanced": 20,
@@ -168,189 +77,6 @@ NATIONAL_SPLIT: dict[str, int] = {
     "Needs most improvement": 5,
 }
 """The published national split of the 44 July 2017 ratings."""
-
-# Acute trusts and their 2017/18 footprint (acute_trust_to_stp17.csv, from HFAnalyticsLab/Winter_pressures).
-_ACUTE_TRUSTS_CSV = """\
-org_code,org_name,stp17_code
-RAE,Bradford Teaching Hospitals NHS Foundation Trust,E54000005
-RCD,Harrogate And District NHS Foundation Trust,E54000005
-RCF,Airedale NHS Foundation Trust,E54000005
-RR8,Leeds Teaching Hospitals NHS Trust,E54000005
-RWY,Calderdale And Huddersfield NHS Foundation Trust,E54000005
-RXF,Mid Yorkshire Hospitals NHS Trust,E54000005
-RCB,York Teaching Hospital NHS Foundation Trust,E54000006
-RJL,Northern Lincolnshire And Goole NHS Foundation Trust,E54000006
-RWA,Hull And East Yorkshire Hospitals NHS Trust,E54000006
-R0A,Manchester University NHS Foundation Trust,E54000007
-RM3,Salford Royal NHS Foundation Trust,E54000007
-RMC,Bolton NHS Foundation Trust,E54000007
-RMP,Tameside And Glossop Integrated Care NHS Foundation Trust,E54000007
-RRF,"Wrightington, Wigan And Leigh NHS Foundation Trust",E54000007
-RW6,Pennine Acute Hospitals NHS Trust,E54000007
-RWJ,Stockport NHS Foundation Trust,E54000007
-RBL,Wirral University Teaching Hospital NHS Foundation Trust,E54000008
-RBN,St Helens And Knowsley Hospital Services NHS Trust,E54000008
-RBS,Alder Hey Children's NHS Foundation Trust,E54000008
-RBT,Mid Cheshire Hospitals NHS Foundation Trust,E54000008
-REM,Aintree University Hospital NHS Foundation Trust,E54000008
-RJN,East Cheshire NHS Trust,E54000008
-RJR,Countess Of Chester Hospital NHS Foundation Trust,E54000008
-RQ6,Royal Liverpool And Broadgreen University Hospitals NHS Trust,E54000008
-RVY,Southport And Ormskirk Hospital NHS Trust,E54000008
-RWW,Warrington And Halton Hospitals NHS Foundation Trust,E54000008
-RCU,Sheffield Children's NHS Foundation Trust,E54000009
-RFF,Barnsley Hospital NHS Foundation Trust,E54000009
-RFR,The Rotherham NHS Foundation Trust,E54000009
-RHQ,Sheffield Teaching Hospitals NHS Foundation Trust,E54000009
-RP5,Doncaster And Bassetlaw Teaching Hospitals NHS Foundation Trust,E54000009
-RJE,University Hospitals Of North Midlands NHS Trust,E54000010
-RJF,Burton Hospitals NHS Foundation Trust,E54000010
-RXW,Shrewsbury And Telford Hospital NHS Trust,E54000011
-RFS,Chesterfield Royal Hospital NHS Foundation Trust,E54000012
-RTG,Derby Teaching Hospitals NHS Foundation Trust,E54000012
-RWD,United Lincolnshire Hospitals NHS Trust,E54000013
-RK5,Sherwood Forest Hospitals NHS Foundation Trust,E54000014
-RX1,Nottingham University Hospitals NHS Trust,E54000014
-RWE,University Hospitals Of Leicester NHS Trust,E54000015
-RBK,Walsall Healthcare NHS Trust,E54000016
-RL4,The Royal Wolverhampton NHS Trust,E54000016
-RNA,The Dudley Group NHS Foundation Trust,E54000016
-RXK,Sandwell And West Birmingham Hospitals NHS Trust,E54000016
-RQ3,Birmingham Women's And Children's NHS Foundation Trust,E54000017
-RR1,Heart Of England NHS Foundation Trust,E54000017
-RRK,University Hospitals Birmingham NHS Foundation Trust,E54000017
-RJC,South Warwickshire NHS Foundation Trust,E54000018
-RKB,University Hospitals Coventry And Warwickshire NHS Trust,E54000018
-RLT,George Eliot Hospital NHS Trust,E54000018
-RLQ,Wye Valley NHS Trust,E54000019
-RWP,Worcestershire Acute Hospitals NHS Trust,E54000019
-RNQ,Kettering General Hospital NHS Foundation Trust,E54000020
-RNS,Northampton General Hospital NHS Trust,E54000020
-RGN,North West Anglia NHS Foundation Trust,E54000021
-RGT,Cambridge University Hospitals NHS Foundation Trust,E54000021
-RCX,"The Queen Elizabeth Hospital, King's Lynn, NHS Foundation Trust",E54000022
-RGP,James Paget University Hospitals NHS Foundation Trust,E54000022
-RM1,Norfolk And Norwich University Hospitals NHS Foundation Trust,E54000022
-RDE,Colchester Hospital University NHS Foundation Trust,E54000023
-RGQ,Ipswich Hospital NHS Trust,E54000023
-RGR,West Suffolk NHS Foundation Trust,E54000023
-RC1,Bedford Hospital NHS Trust,E54000024
-RC9,Luton And Dunstable University Hospital NHS Foundation Trust,E54000024
-RD8,Milton Keynes University Hospital NHS Foundation Trust,E54000024
-RQW,The Princess Alexandra Hospital NHS Trust,E54000025
-RWG,West Hertfordshire Hospitals NHS Trust,E54000025
-RWH,East And North Hertfordshire NHS Trust,E54000025
-RAJ,Southend University Hospital NHS Foundation Trust,E54000026
-RDD,Basildon And Thurrock University Hospitals NHS Foundation Trust,E54000026
-RQ8,Mid Essex Hospital Services NHS Trust,E54000026
-R1K,London North West Healthcare NHS Trust,E54000027
-RAS,The Hillingdon Hospitals NHS Foundation Trust,E54000027
-RQM,Chelsea And Westminster Hospital NHS Foundation Trust,E54000027
-RYJ,Imperial College Healthcare NHS Trust,E54000027
-RAL,Royal Free London NHS Foundation Trust,E54000028
-RAP,North Middlesex University Hospital NHS Trust,E54000028
-RKE,The Whittington Hospital NHS Trust,E54000028
-RRV,University College London Hospitals NHS Foundation Trust,E54000028
-R1H,Barts Health NHS Trust,E54000029
-RF4,"Barking, Havering And Redbridge University Hospitals NHS Trust",E54000029
-RQX,Homerton University Hospital NHS Foundation Trust,E54000029
-RJ1,Guy's And St Thomas' NHS Foundation Trust,E54000030
-RJ2,Lewisham And Greenwich NHS Trust,E54000030
-RJZ,King's College Hospital NHS Foundation Trust,E54000030
-RAX,Kingston Hospital NHS Foundation Trust,E54000031
-RJ6,Croydon Health Services NHS Trust,E54000031
-RJ7,St George's University Hospitals NHS Foundation Trust,E54000031
-RVR,Epsom And St Helier University Hospitals NHS Trust,E54000031
-RN7,Dartford And Gravesham NHS Trust,E54000032
-RPA,Medway NHS Foundation Trust,E54000032
-RVV,East Kent Hospitals University NHS Foundation Trust,E54000032
-RWF,Maidstone And Tunbridge Wells NHS Trust,E54000032
-RTP,Surrey And Sussex Healthcare NHS Trust,E54000033
-RXC,East Sussex Healthcare NHS Trust,E54000033
-RXH,Brighton And Sussex University Hospitals NHS Trust,E54000033
-RYR,Western Sussex Hospitals NHS Foundation Trust,E54000033
-RDU,Frimley Health NHS Foundation Trust,E54000034
-RA2,Royal Surrey County Hospital NHS Foundation Trust,E54000035
-RTK,Ashford And St Peter's Hospitals NHS Foundation Trust,E54000035
-REF,Royal Cornwall Hospitals NHS Trust,E54000036
-RA9,Torbay And South Devon NHS Foundation Trust,E54000037
-RBZ,Northern Devon Healthcare NHS Trust,E54000037
-RH8,Royal Devon And Exeter NHS Foundation Trust,E54000037
-RK9,Plymouth Hospitals NHS Trust,E54000037
-RA4,Yeovil District Hospital NHS Foundation Trust,E54000038
-RBA,Taunton And Somerset NHS Foundation Trust,E54000038
-RA3,Weston Area Health NHS Trust,E54000039
-RA7,University Hospitals Bristol NHS Foundation Trust,E54000039
-RVJ,North Bristol NHS Trust,E54000039
-RD1,Royal United Hospitals Bath NHS Foundation Trust,E54000040
-RN3,Great Western Hospitals NHS Foundation Trust,E54000040
-RNZ,Salisbury NHS Foundation Trust,E54000040
-RBD,Dorset County Hospital NHS Foundation Trust,E54000041
-RD3,Poole Hospital NHS Foundation Trust,E54000041
-RDZ,The Royal Bournemouth And Christchurch Hospitals NHS Foundation Trust,E54000041
-R1F,Isle Of Wight NHS Trust,E54000042
-RHM,University Hospital Southampton NHS Foundation Trust,E54000042
-RHU,Portsmouth Hospitals NHS Trust,E54000042
-RN5,Hampshire Hospitals NHS Foundation Trust,E54000042
-RTE,Gloucestershire Hospitals NHS Foundation Trust,E54000043
-RHW,Royal Berkshire NHS Foundation Trust,E54000044
-RTH,Oxford University Hospitals NHS Foundation Trust,E54000044
-RXQ,Buckinghamshire Healthcare NHS Trust,E54000044
-RTR,South Tees Hospitals NHS Foundation Trust,E54000045
-RVW,North Tees And Hartlepool NHS Foundation Trust,E54000045
-RXP,County Durham And Darlington NHS Foundation Trust,E54000045
-RE9,South Tyneside NHS Foundation Trust,E54000046
-RLN,City Hospitals Sunderland NHS Foundation Trust,E54000046
-RR7,Gateshead Health NHS Foundation Trust,E54000046
-RTD,The Newcastle Upon Tyne Hospitals NHS Foundation Trust,E54000046
-RTF,Northumbria Healthcare NHS Foundation Trust,E54000046
-RNL,North Cumbria University Hospitals NHS Trust,E54000047
-RTX,University Hospitals Of Morecambe Bay NHS Foundation Trust,E54000048
-RXL,Blackpool Teaching Hospitals NHS Foundation Trust,E54000048
-RXN,Lancashire Teaching Hospitals NHS Foundation Trust,E54000048
-RXR,East Lancashire Hospitals NHS Trust,E54000048
-"""
-
-# Other NHS trusts whose type the name tells (trust22_to_stp21.csv, from humaniverse/geographr): 2022
-# codes and names with their 2021 STP, which _STP21_TO_STP17 maps back to the 2017 footprint.
-_OTHER_TRUSTS_CSV = """\
-org_code,org_name,stp21_code
-RX7,North West Ambulance Service NHS Trust,E54000007
-RXV,Greater Manchester Mental Health NHS Foundation Trust,E54000007
-RBQ,Liverpool Heart And Chest Hospital NHS Foundation Trust,E54000008
-REN,The Clatterbridge Cancer Centre NHS Foundation Trust,E54000008
-RY2,Bridgewater Community Healthcare NHS Foundation Trust,E54000008
-RY7,Wirral Community Health And Care NHS Foundation Trust,E54000008
-R1D,Shropshire Community Health NHS Trust,E54000011
-RL1,The Robert Jones And Agnes Hunt Orthopaedic Hospital NHS Foundation Trust,E54000011
-RY8,Derbyshire Community Health Services NHS Foundation Trust,E54000012
-RY5,Lincolnshire Community Health Services NHS Trust,E54000013
-RX9,East Midlands Ambulance Service NHS Trust,E54000014
-RXT,Birmingham And Solihull Mental Health NHS Foundation Trust,E54000016
-RYA,West Midlands Ambulance Service University NHS Foundation Trust,E54000016
-RRJ,The Royal Orthopaedic Hospital NHS Foundation Trust,E54000017
-RYW,Birmingham Community Healthcare NHS Foundation Trust,E54000017
-RYC,East Of England Ambulance Service NHS Trust,E54000021
-RYV,Cambridgeshire Community Services NHS Trust,E54000021
-RY3,Norfolk Community Health And Care NHS Trust,E54000022
-RY4,Hertfordshire Community NHS Trust,E54000025
-RAN,Royal National Orthopaedic Hospital NHS Trust,E54000027
-RYX,Central London Community Healthcare NHS Trust,E54000027
-RRP,"Barnet, Enfield And Haringey Mental Health NHS Trust",E54000028
-RP6,Moorfields Eye Hospital NHS Foundation Trust,E54000029
-RRU,London Ambulance Service NHS Trust,E54000030
-RQY,South West London And St George's Mental Health NHS Trust,E54000031
-RY9,Hounslow And Richmond Community Healthcare NHS Trust,E54000031
-RYY,Kent Community Health NHS Foundation Trust,E54000032
-RYF,South Western Ambulance Service NHS Foundation Trust,E54000037
-RVN,Avon And Wiltshire Mental Health Partnership NHS Trust,E54000040
-RYE,South Central Ambulance Service NHS Foundation Trust,E54000044
-RX6,North East Ambulance Service NHS Foundation Trust,E54000050
-RDR,Sussex Community NHS Foundation Trust,E54000053
-RYD,South East Coast Ambulance Service NHS Foundation Trust,E54000053
-RX8,Yorkshire Ambulance Service NHS Trust,E54000054
-RY6,Leeds Community Healthcare NHS Trust,E54000054
-"""
 
 _TYPE_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("Ambulance", "ambulance"),
@@ -363,75 +89,15 @@ _TYPE_KEYWORDS: tuple[tuple[str, str], ...] = (
 )
 """Words in a trust's name that tell its type reliably; the first match wins."""
 
-_STP21_TO_STP17: dict[str, str | None] = {
-    "E54000050": None,  # one of E54000045/046/047 in 2017: the references do not say which
-    "E54000051": "E54000006",
-    "E54000052": "E54000035",
-    "E54000053": "E54000033",
-    "E54000054": "E54000005",
-}
-"""2020 recodes back to the 2017 footprint (stp44_2017_lineage.csv); other 2021 codes are unchanged."""
-
-# CCGs of April 2019 by STP (ccg_stp_region_april2019.csv, NHSDigital/mental-health-monthly-statistics).
-# CCG names are not in the references: the bundled set labels each CCG by its code.
-_CCGS_APRIL_2019: dict[str, str] = {
-    "E54000005": "02N 02R 02T 02W 03A 03E 03J 03R 15F",
-    "E54000006": "02Y 03F 03H 03K 03M 03Q",
-    "E54000007": "00T 00V 00Y 01D 01G 01W 01Y 02A 02H 14L",
-    "E54000008": "01C 01F 01J 01R 01T 01V 01X 02D 02E 02F 12F 99A",
-    "E54000009": "02P 02Q 02X 03L 03N",
-    "E54000010": "04Y 05D 05G 05Q 05V 05W",
-    "E54000011": "05N 05X",
-    "E54000012": "15M",
-    "E54000013": "03T 04D 04Q 99D",
-    "E54000014": "04E 04H 04K 04L 04M 04N",
-    "E54000015": "03W 04C 04V",
-    "E54000016": "05C 05L 05Y 06A",
-    "E54000017": "15E",
-    "E54000018": "05A 05H 05R",
-    "E54000019": "05F 05J 05T 06D",
-    "E54000020": "03V 04G",
-    "E54000021": "06H",
-    "E54000022": "06M 06V 06W 06Y 07J",
-    "E54000023": "06L 06T 07K",
-    "E54000024": "04F 06F 06P",
-    "E54000025": "06K 06N 07H",
-    "E54000026": "06Q 07G 99E 99F 99G",
-    "E54000027": "07P 07W 07Y 08C 08E 08G 08Y 09A",
-    "E54000028": "07M 07R 07X 08D 08H",
-    "E54000029": "07L 07T 08F 08M 08N 08V 08W",
-    "E54000030": "07N 07Q 08A 08K 08L 08Q",
-    "E54000031": "07V 08J 08P 08R 08T 08X",
-    "E54000032": "09C 09E 09J 09W 10A 10D 10E 99J",
-    "E54000033": "09D 09F 09G 09H 09L 09P 09X 99K",
-    "E54000034": "10C 15D 99M",
-    "E54000035": "09N 09Y 99H",
-    "E54000036": "11N",
-    "E54000037": "15N",
-    "E54000038": "11X",
-    "E54000039": "15C",
-    "E54000040": "11E 12D 99N",
-    "E54000041": "11J",
-    "E54000042": "10J 10K 10L 10R 10V 10X 11A",
-    "E54000043": "11M",
-    "E54000044": "10Q 14Y 15A",
-    "E54000048": "00Q 00R 00X 01A 01E 01K 02G 02M",
-    "E54000049": "00C 00D 00J 00K 00L 00M 00N 00P 01H 03D 13T 99C",
-}
-
 
 # ---------------------------------------------------------------------------------------------------------
 # The real skeleton as frames
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _read_embedded(text: str) -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-
-
 def systems_frame() -> pd.DataFrame:
     """The systems lookup: 44 footprints of 2017, E54000049 (the 2018 merger) and the 2020 recodes."""
-    return pd.DataFrame(list(_SYSTEMS_ROWS), columns=list(SYSTEMS.names), dtype="str")
+    return read_reference("systems.csv")[list(SYSTEMS.names)]
 
 
 def _type_from_name(names: pd.Series) -> pd.Series:
@@ -452,14 +118,14 @@ def organisations() -> pd.DataFrame:
     April 2019 CCGs of E54000049, and the North East Ambulance Service, STP21 E54000050) appear in 2018/19
     only, since the references do not say which of the three 2017 footprints they belonged to.
     """
-    acute = _read_embedded(_ACUTE_TRUSTS_CSV).assign(org_type="acute")
-    other = _read_embedded(_OTHER_TRUSTS_CSV)
+    acute = read_reference("acute_trusts_2017.csv").assign(org_type="acute")
+    other = read_reference("other_trusts_2022.csv")
+    recoded = read_reference("stp21_to_stp17.csv").set_index("stp21_code")["stp17_code"]
     other = other.assign(
         org_type=_type_from_name(other["org_name"]),
-        stp17_code=other["stp21_code"].map(lambda code: _STP21_TO_STP17.get(code, code)),
+        stp17_code=other["stp21_code"].map(lambda code: recoded.get(code, code) or None),
     ).drop(columns="stp21_code")
-    ccg_rows = [(code, stp) for stp, codes in _CCGS_APRIL_2019.items() for code in codes.split()]
-    ccgs = pd.DataFrame(ccg_rows, columns=["org_code", "stp19_code"], dtype="str")
+    ccgs = read_reference("ccgs_april_2019.csv")
     ccgs = ccgs.assign(
         org_name="CCG " + ccgs["org_code"],
         org_type="ccg",
@@ -467,7 +133,7 @@ def organisations() -> pd.DataFrame:
     ).drop(columns="stp19_code")
     orgs = pd.concat([acute, other, ccgs], ignore_index=True)
     if orgs["org_code"].duplicated().any():
-        raise ValueError("an organisation code appears twice in the embedded reference")
+        raise ValueError("an organisation code appears twice in the reference files")
     first, second = BUNDLED_YEARS
     orgs[first] = orgs["stp17_code"]
     orgs[second] = (

@@ -1,13 +1,8 @@
-"""Debian's chromium as Playwright launches it here: one path and one set of flags for the benchmarks, the
-load test and the browser tests (Playwright cannot download its own browsers on this machine)."""
+"""How Playwright launches chromium here: one set of flags for the benchmarks, the load test and the
+browser tests. Which chromium is `analysis.chromium.find_chromium`'s answer (``CHROMIUM_PATH``, else the
+PATH); Playwright cannot download its own browsers on this machine."""
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-"""Installed by `make browser` (apt-get install chromium); ``CHROMIUM`` overrides the path."""
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root, where chromium's sandbox refuses to start

@@ -48,7 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from analysis.chromium import find_chromium  # noqa: E402
+from benchmarks.chromium import CHROMIUM_ARGS  # noqa: E402
 
 PAGES = {  # sidebar title -> URL path
     "Overview": "",
@@ -286,7 +287,7 @@ async def run(
     memory: list[float] = []
     until = time.monotonic() + minutes * 60
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
 
         async def sample_memory() -> None:
             while time.monotonic() < until + 5:
@@ -407,8 +408,8 @@ def main() -> int:
     parser.add_argument("--ramp", type=float, default=RAMP_UP_SECONDS, help="seconds between arrivals")
     parser.add_argument("--no-write", action="store_true", help=f"print only; leave {RESULTS.name} alone")
     args = parser.parse_args()
-    if not Path(CHROMIUM).exists():
-        print("Debian's chromium is needed: apt-get install -y chromium", file=sys.stderr)
+    if find_chromium() is None:
+        print("chromium is needed: apt-get install -y chromium, or set CHROMIUM_PATH", file=sys.stderr)
         return 2
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="load_test_") as tmp:

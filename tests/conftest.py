@@ -5,12 +5,25 @@ hypothesis tests can use them without function-scoped fixtures: `from conftest i
 (`write`, `systems_file`, `load`) put files on disk. Tests never depend on the bundled data/ folder: they
 load a systems lookup of their own with the extracts, holding the codes the builders use (`KNOWN_SYSTEMS`);
 `UNKNOWN_SYSTEM` is a well-formed code no lookup holds.
+
+Every test gets exactly one of three markers, from what it does (`pytest_collection_modifyitems` below),
+so `pytest -m unit` is a quick loop and `-m "not browser"` what most runs want:
+
+- `browser`: it lives in tests/browser/ (a real chromium against a running app);
+- `integration`: it goes end to end through something outside this process's memory: it uses `tmp_path`
+  or `tmp_path_factory` (directly or through a fixture: files written, then read back), it uses
+  `served_like_a_session` (an AppTest session of the app; every AppTest test needs that fixture), or
+  its module imports `subprocess` (the CLI, a browser printing a PDF, a sandboxed worker);
+- `unit`: everything else: pure Python on values in memory.
+
+`slow` stays a marker a test sets by hand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 import pytest
@@ -18,6 +31,35 @@ import pytest
 from analysis.contract import CONTROL_TOTALS, PROGRESS_RATINGS, SYSTEM_CONTROL_TOTALS, SYSTEMS
 from analysis.dataset import Source, load_paths, load_sources
 from analysis.model import Dataset, FileReport
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
+DISK_FIXTURES = frozenset({"tmp_path", "tmp_path_factory"})
+APP_SESSION_FIXTURES = frozenset({"served_like_a_session"})
+TEST_KINDS = ("unit", "integration", "browser")
+
+
+def kind_of_test(item: pytest.Item) -> str:
+    """browser, integration or unit, by the rule in this module's docstring."""
+    if BROWSER_TESTS in Path(item.path).parents:
+        return "browser"
+    fixtures = set(getattr(item, "fixturenames", ()))
+    module = getattr(item, "module", None)
+    starts_processes = module is not None and isinstance(vars(module).get("subprocess"), ModuleType)
+    if fixtures & (DISK_FIXTURES | APP_SESSION_FIXTURES) or starts_processes:
+        return "integration"
+    return "unit"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every collected test unit, integration or browser (see the module docstring).
+
+    A test that already carries one of the three (set by hand) keeps it and gets no other.
+    """
+    del config
+    for item in items:
+        if not any(next(item.iter_markers(name=kind), None) for kind in TEST_KINDS):
+            item.add_marker(getattr(pytest.mark, kind_of_test(item)))
+
 
 CT_HEADER: tuple[str, ...] = CONTROL_TOTALS.names
 SYSTEMS_HEADER: tuple[str, ...] = SYSTEMS.names

@@ -31,7 +31,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
-from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS
+from analysis.chromium import find_chromium
+from benchmarks.chromium import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -118,12 +119,13 @@ def _log_tail(lines: int = 40) -> str:
 
 @pytest.fixture(scope="session")
 def chromium() -> Path:
-    """Debian's chromium, or a skip (a loud failure in CI, where `make test` installs it)."""
-    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
+    """The chromium to drive, or a skip (a loud failure in CI, where `make test` installs it)."""
+    found = find_chromium()
+    if found is not None:
+        return Path(found)
     reason = (
-        f"{CHROMIUM} is missing: browser tests need Debian's chromium (Playwright cannot download "
-        "browsers here). `make test` installs it (`make browser`: apt-get install -y chromium)."
+        "no chromium: browser tests need Debian's chromium (Playwright cannot download browsers here), or "
+        "CHROMIUM_PATH naming one. `make test` installs it (`make browser`: apt-get install -y chromium)."
     )
     if os.environ.get("CI"):
         pytest.fail(f"CI is set and {reason}", pytrace=False)
