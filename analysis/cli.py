@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("paths", nargs="+", help="files or folders of CSV extracts")
     summary.add_argument("--by", choices=["system", "region", "org", "org_type"], default="system")
     summary.add_argument("--year", help="financial year, e.g. 2018/19 (default: latest)")
-    summary.add_argument("--month", type=int, help="as-at month 1-12 (default: latest with actuals)")
+    summary.add_argument("--month", help="as-at month 1-12, e.g. 6 or M06 (default: latest with actuals)")
     summary.add_argument("--format", choices=["csv", "json"], default="csv")
 
     sample = commands.add_parser("sample", help="write a synthetic, valid extract set")
@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, help="file to write (a regular file, replaced if it exists)")
     export.add_argument("--year", help="financial year, e.g. 2018/19 (default: latest)")
-    export.add_argument("--month", type=int, help="as-at month 1-12 (default: latest with actuals)")
+    export.add_argument("--month", help="as-at month 1-12, e.g. 6 or M06 (default: latest with actuals)")
     export.add_argument("--region", action="append", default=[], help="region (repeat for more)")
     export.add_argument("--system", action="append", default=[], help="system code (repeat for more)")
     export.add_argument(
@@ -153,6 +153,43 @@ def _unit(text: str) -> str:
     if unit is None:
         raise argparse.ArgumentTypeError(f"unit must be £m or £000, not {text!r}")
     return unit
+
+
+def chosen_period(
+    year_text: str | None, month_text: str | None, months_by_year: dict[str, tuple[int, ...]]
+) -> tuple[str | None, int | None]:
+    """--year and --month read with the one grammar files use (`analysis.periods`), checked against the data.
+
+    Returns (year, month), None where not given. Raises ValueError naming the years in the data, or the
+    months with actuals in the chosen year, when the data has no such year or month: a period the data
+    lacks is an error, never an empty table.
+    """
+    from analysis.periods import MONTH_FORMS, YEAR_FORMS, normalise_month, normalise_year
+
+    years = ", ".join(sorted(months_by_year)) or "none"
+    year = None
+    if year_text:  # an empty --year "" means the default, as it always has for export
+        year = normalise_year(year_text)
+        if year is None:
+            raise ValueError(
+                f"--year {year_text}: not a financial year (write it as {YEAR_FORMS}); years: {years}"
+            )
+        if year not in months_by_year:
+            raise ValueError(f"--year {year_text}: not in the data; years: {years}")
+    if month_text is None:
+        return year, None
+    chosen_year = year or (max(months_by_year) if months_by_year else None)
+    months = months_by_year.get(chosen_year, ()) if chosen_year else ()
+    listed = ", ".join(map(str, months)) or "none"
+    month = normalise_month(month_text)
+    if month is None:
+        raise ValueError(
+            f"--month {month_text}: not a month 1-12 (write it as {MONTH_FORMS}); "
+            f"months with actuals in {chosen_year}: {listed}"
+        )
+    if month not in months:
+        raise ValueError(f"--month {month_text}: no actuals in {chosen_year}; months with actuals: {listed}")
+    return year, month
 
 
 def validation_report(dataset: Dataset) -> dict:
@@ -238,7 +275,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_summary(args: argparse.Namespace) -> int:
     from analysis.dataset import load_paths
-    from analysis.measures import summary_table
+    from analysis.measures import months_with_actuals, summary_table
 
     dataset = load_paths(args.paths)
     for report in dataset.file_errors:
@@ -253,7 +290,8 @@ def run_summary(args: argparse.Namespace) -> int:
         _say("No valid control-total rows to summarise.", sys.stderr)
         return EXIT_UNREADABLE
     try:
-        table = summary_table(dataset, by=args.by, year=args.year, month=args.month)
+        year, month = chosen_period(args.year, args.month, months_with_actuals(dataset.control_totals))
+        table = summary_table(dataset, by=args.by, year=year, month=month)
     except ValueError as exc:
         _say(f"error: {exc}", sys.stderr)
         return EXIT_UNREADABLE
@@ -345,22 +383,10 @@ def _export_format(args: argparse.Namespace) -> str:
 
 def _export_filters(args: argparse.Namespace, dataset: Dataset):
     """The filters the options ask for, checked against the data (a typo is an error, not "all")."""
-    from analysis.filters import Filters, available_options, normalise_year, resolve
+    from analysis.filters import Filters, available_options, resolve
 
     options = available_options(dataset)
-    year = None
-    if args.year:
-        year = normalise_year(args.year)
-        if year not in options.years:
-            raise ValueError(f"--year {args.year}: not in the data; years: {', '.join(options.years)}")
-    chosen_year = year or (options.years[-1] if options.years else None)
-    if args.month is not None:
-        months = options.months.get(chosen_year, ())
-        if args.month not in months:
-            listed = ", ".join(map(str, months)) or "none"
-            raise ValueError(
-                f"--month {args.month}: no actuals in {chosen_year}; months with actuals: {listed}"
-            )
+    year, month = chosen_period(args.year, args.month, options.months)
     systems = tuple(code.strip().upper() for code in args.system)
     checks = (
         ("--region", tuple(args.region), options.regions),
@@ -377,7 +403,7 @@ def _export_filters(args: argparse.Namespace, dataset: Dataset):
         raise ValueError(f"--detail {args.detail}: not a system in the data")
     asked = Filters(
         financial_year=year,
-        month=args.month,
+        month=month,
         regions=checks[0][1],
         systems=systems,
         org_types=checks[2][1],

@@ -22,6 +22,7 @@ from analysis import measures
 from analysis.contract import ORG_TYPES, RATINGS, SYSTEM_CODE_PATTERN
 from analysis.lineage import MIXED
 from analysis.model import Dataset
+from analysis.periods import normalise_month, normalise_year  # one grammar: files, links, CLI
 from analysis.ratings import NOT_RATED, system_ratings
 
 RATING_LABELS: tuple[str, ...] = (*RATINGS, MIXED, NOT_RATED)
@@ -29,8 +30,6 @@ RATING_LABELS: tuple[str, ...] = (*RATINGS, MIXED, NOT_RATED)
 rated differently) and "Not rated"."""
 
 _MULTI = ("regions", "systems", "org_types", "ratings")
-_YEAR_RE = re.compile(r"^(?:FY\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.IGNORECASE | re.ASCII)
-_MONTH_RE = re.compile(r"^(?:M|MONTH\s*)?0*(\d{1,2})$", re.IGNORECASE | re.ASCII)
 _SYSTEM_RE = re.compile(rf"^(?:{SYSTEM_CODE_PATTERN})$")
 _MAX_TEXT = 200
 
@@ -68,27 +67,6 @@ class Filters:
     def __post_init__(self) -> None:
         for name in _MULTI:
             object.__setattr__(self, name, _as_tuple(getattr(self, name)))
-
-
-def normalise_year(text: str) -> str | None:
-    """``2018/19`` from any of the contract's spellings of a financial year; None when it is not one."""
-    match = _YEAR_RE.match(text.strip())
-    if not match:
-        return None
-    first, second = int(match.group(1)), match.group(2)
-    expected = first + 1
-    if int(second) != (expected if len(second) == 4 else expected % 100):
-        return None
-    return f"{first}/{expected % 100:02d}"
-
-
-def normalise_month(text: str) -> int | None:
-    """The month 1-12 from ``6``, ``06``, ``M06`` or ``Month 6``; None otherwise."""
-    match = _MONTH_RE.match(text.strip())
-    if not match:
-        return None
-    month = int(match.group(1))
-    return month if 1 <= month <= 12 else None
 
 
 def normalise_region(text: str) -> str | None:

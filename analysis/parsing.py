@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis import periods
 from analysis.contract import ORG_TYPES, RATINGS
 
 T = TypeVar("T")
@@ -44,8 +45,6 @@ _MONEY_RE = re.compile(
     r"^(?P<sign>[-−])?£?(?P<open>\()?(?P<sign2>[-−])?£?"
     r"(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<close>\))?$"
 )
-_YEAR_RE = re.compile(r"^(?:fy)?\s*(?P<first>\d{4})\s*[/\-–]\s*(?P<second>\d{2}|\d{4})$", re.IGNORECASE)
-_MONTH_RE = re.compile(r"^(?:m|month|mth|period|p)?\s*0*(?P<number>\d{1,2})$", re.IGNORECASE)
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK_DATE_RE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 
@@ -199,35 +198,21 @@ def _parse_money_exact(values: pd.Series) -> pd.Series:
 
 
 def parse_year(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Financial year as `2018/19` from `2018/19`, `2018-19`, `2018/2019`, `FY2018/19`.
+    """Financial year as `2018/19` from any spelling `periods.read_year` accepts.
 
     Returns (years, follows): follows is False where the second year is not the first plus one.
+    Validation passes each distinct value once, so a Python loop over them costs nothing that matters.
     """
-    parts = values.str.strip().str.extract(_YEAR_RE)
-    first = pd.to_numeric(parts["first"], errors="coerce")
-    second_text = parts["second"]
-    second = pd.to_numeric(second_text, errors="coerce")
-    expected = np.where(second_text.str.len() == 2, (first + 1) % 100, first + 1)
-    follows = (second == expected) | second.isna()
-    label = (
-        first.astype("Int64").astype("str")
-        + "/"
-        + ((first + 1) % 100).astype("Int64").astype("str").str.zfill(2)
-    )
-    years = label.where(first.notna() & follows)
-    return years.astype("str"), follows.fillna(True).astype(bool)
+    read = [periods.read_year(value) if isinstance(value, str) else (None, True) for value in values]
+    years = pd.Series([year for year, _ in read], index=values.index, dtype="str", name=values.name)
+    follows = pd.Series([ok for _, ok in read], index=values.index, dtype=bool, name=values.name)
+    return years, follows
 
 
 def parse_month(values: pd.Series) -> pd.Series:
-    """Month of the financial year from `6`, `06`, `M06`, `M6`, `Month 6`; range is checked later."""
-    digits = pd.to_numeric(values, errors="coerce")
-    whole = digits.where(digits == digits.round())
-    needs_pattern = values.notna() & whole.isna()
-    if needs_pattern.any():
-        extracted = values[needs_pattern].str.strip().str.extract(_MONTH_RE)["number"]
-        whole = whole.copy()
-        whole[needs_pattern] = pd.to_numeric(extracted, errors="coerce")
-    return whole.astype("Float64").astype("Int64")
+    """Month of the financial year from any spelling `periods.read_month` accepts; range is checked later."""
+    months = [periods.read_month(value) if isinstance(value, str) else None for value in values]
+    return pd.Series(months, index=values.index, dtype="Int64", name=values.name)
 
 
 def parse_code(values: pd.Series) -> pd.Series:

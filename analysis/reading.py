@@ -14,7 +14,6 @@ import io
 import os
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,49 +23,25 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from analysis.contract import KINDS, MONEY_COLUMNS, Kind
+from analysis.contract import MONEY_COLUMNS, Kind
+from analysis.headers import (
+    HEADER_SEARCH_LINES,
+    MAX_HEADER_FIELDS,
+    FileError,
+    check_header,
+    expected_headers,
+    find_header,
+    ignored_columns,
+)
 from analysis.parsing import in_threads
+
+__all__ = ["MAX_HEADER_FIELDS", "FileError", "RawTable", "expected_headers", "read_bytes", "read_path"]
 
 if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
     # pyarrow's default allocator (mimalloc) keeps handing pages back to the system and faulting fresh ones
     # in this workload: at 1M rows glibc's allocator makes a load about a fifth faster and steadier, with
     # a lower peak (docs/performance.md). An explicit ARROW_DEFAULT_MEMORY_POOL is respected.
     pa.set_memory_pool(pa.system_memory_pool())
-
-DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
-HEADER_SEARCH_LINES = 10
-"""Lines scanned for a header, so a title row or two above it (as Excel reports have) does not defeat us."""
-MAX_HEADER_FIELDS = 1_000
-"""Most columns a header row may have, empty ones included. An extract has about a dozen; Excel adds a few
-empty ones when cells right of the data were ever formatted. Only so many cells of a line are examined when
-looking for a header, and a header wider than this is refused with a FileError rather than read: the reader
-spends time per column, and a line of a million commas must not take minutes."""
-
-_CSV_FIELD_LIMIT = 2**31 - 1
-"""The csv module refuses fields over 131,072 characters by default, a guard for streaming readers against
-a quote never closed. This reader always holds the whole text, so no field can be longer than the file, and
-a long cell must be read as a cell. The limit is process-global state of the csv module: it is raised here,
-once, at import (never lowered, never changed per call, so threads reading at the same time cannot race
-over it). 2**31 - 1 is the largest value a C long holds on every platform (Windows included)."""
-if csv.field_size_limit() < _CSV_FIELD_LIMIT:
-    csv.field_size_limit(_CSV_FIELD_LIMIT)
-
-_UNIT_PATTERNS = (
-    r"\(\s*£\s*'?000s?\s*\)",
-    r"£\s*'?000s?",
-    r"\(\s*£\s*k\s*\)",
-    r"£\s*k\b",
-    r"\(\s*£\s*\)",
-    r"\bgbp\s*'?000s?\b",
-    r"\bin\s+£?\s*thousands\b",
-    r"\(\s*thousands\s*\)",
-)
-_UNIT_RE = re.compile("|".join(_UNIT_PATTERNS), re.IGNORECASE)
-_MILLIONS_RE = re.compile(r"£\s*m\b|£\s*mn\b|£\s*million|\(\s*m\s*\)", re.IGNORECASE)
-
-
-class FileError(Exception):
-    """A file that cannot be read as an extract at all; the message says what to do."""
 
 
 @dataclass
@@ -94,26 +69,6 @@ class RawTable:
     @property
     def rows(self) -> int:
         return len(self.frame)
-
-
-def normalise_header(text: str) -> str:
-    """Fold a header cell to a comparable form: case, spaces, units and punctuation removed."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
-    text = _UNIT_RE.sub(" ", text)
-    text = text.lower().replace("£", " ")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(text.split())
-
-
-def _alias_map(kind: Kind) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for column in kind.columns:
-        for alias in (column.name, *column.aliases):
-            mapping.setdefault(normalise_header(alias), column.name)
-    return mapping
-
-
-_ALIASES: dict[str, dict[str, str]] = {kind.name: _alias_map(kind) for kind in KINDS}
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -159,125 +114,6 @@ def _check_is_text(data: bytes) -> None:
             "The file looks binary (it contains NUL bytes), not a CSV text file. Expected a CSV file "
             f"with a header row, one of: {expected_headers()}"
         )
-
-
-def _split_header(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
-
-
-def _score(folded: list[str], kind: Kind) -> tuple[float, int, dict[int, str]]:
-    """How well header cells, already normalised, match a kind: (share of required columns, required
-    matched, position→name)."""
-    aliases = _ALIASES[kind.name]
-    mapped: dict[int, str] = {}
-    for position, cell in enumerate(folded):
-        name = aliases.get(cell)
-        if name is not None:
-            mapped[position] = name
-    found = set(mapped.values())
-    matched = sum(1 for name in kind.required if name in found)
-    return matched / len(kind.required), matched, mapped
-
-
-@dataclass
-class _Header:
-    line_index: int
-    delimiter: str
-    fields: list[str]
-    kind: Kind
-    mapped: dict[int, str]
-    share: float
-
-
-def _rank(header: _Header) -> tuple[int, float, int, int]:
-    """Prefer the kind that explains most header cells, then the most complete, then the earliest line.
-
-    Counting explained cells first matters because kinds share columns: a control-totals header missing
-    `month` still holds every required column of a system control totals file, and must be reported as a
-    control-totals file with a missing column, not read as another kind.
-    """
-    found = set(header.mapped.values())
-    matched = sum(1 for name in header.kind.required if name in found)
-    return len(found), header.share, matched, -header.line_index
-
-
-def _find_header(lines: list[str]) -> _Header | None:
-    """The line, delimiter and kind that best explain a header among the first lines, or None.
-
-    Only the first `MAX_HEADER_FIELDS` cells of a line are examined (a wider header is refused by
-    `_check_header`), and each distinct cell is normalised once for every delimiter and kind, so a wide
-    line costs the time to split it and no more.
-    """
-    best: _Header | None = None
-    folded: dict[str, str] = {}
-    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
-        if not line.strip():
-            continue
-        for delimiter in DELIMITERS:
-            if delimiter not in line and delimiter != ",":
-                continue
-            fields = _split_header(line, delimiter)
-            cells = []
-            for cell in fields[:MAX_HEADER_FIELDS]:
-                if cell not in folded:
-                    folded[cell] = normalise_header(cell)
-                cells.append(folded[cell])
-            for kind in KINDS:
-                share, matched, mapped = _score(cells, kind)
-                if matched < 2:
-                    continue
-                candidate = _Header(index, delimiter, fields, kind, mapped, share)
-                if best is None or _rank(candidate) > _rank(best):
-                    best = candidate
-        if best is not None and best.share == 1.0:
-            break
-    return best
-
-
-def expected_headers() -> str:
-    """Every kind's expected header, for messages about files that cannot be read."""
-    return "; ".join(f"{kind.title.lower()}: {kind.expected_header()}" for kind in KINDS)
-
-
-def _check_header(header: _Header) -> None:
-    kind = header.kind
-    if len(header.fields) > MAX_HEADER_FIELDS:
-        empty = sum(1 for cell in header.fields if not cell.strip())
-        raise FileError(
-            f"The header row (line {header.line_index + 1}) has {len(header.fields):,} columns "
-            f"({empty:,} of them empty), more than the {MAX_HEADER_FIELDS:,} an extract may have. Delete "
-            "the unused columns to the right of the data (in Excel: select them, right-click > Delete), "
-            "save as CSV UTF-8 and load the file again. "
-            f"Expected header: {kind.expected_header()}"
-        )
-    found = set(header.mapped.values())
-    missing = [name for name in kind.required if name not in found]
-    if missing:
-        raise FileError(
-            f"Looks like a {kind.title.lower()} extract, but the required column(s) "
-            f"{', '.join(missing)} are missing. Expected header: {kind.expected_header()}"
-        )
-    by_name: dict[str, list[int]] = {}
-    for position, name in header.mapped.items():
-        by_name.setdefault(name, []).append(position)
-    for name, positions in by_name.items():
-        if len(positions) > 1:
-            cells = " and ".join(f"column {p + 1} ('{header.fields[p].strip()}')" for p in positions)
-            raise FileError(
-                f"{cells} both mean {name}: keep one of them and load the file again. "
-                f"Expected header: {kind.expected_header()}"
-            )
-    for position, name in header.mapped.items():
-        cell = header.fields[position]
-        if _MILLIONS_RE.search(cell) and name in _MONEY_COLUMNS:
-            raise FileError(
-                f"Column {position + 1} ('{cell.strip()}') is in £m, but extracts must be in £000: "
-                "convert the values to thousands of pounds. "
-                f"Expected header: {kind.expected_header()}"
-            )
-
-
-_MONEY_COLUMNS = frozenset(MONEY_COLUMNS)
 
 
 def read_bytes(data: bytes, name: str) -> RawTable:
@@ -338,35 +174,46 @@ def _read_exact(data: bytes, name: str) -> RawTable:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    header = _find_header(lines)
+    header = find_header(lines)
     if header is None:
         raise FileError(
             f"No recognisable header row in the first lines. Expected one of: {expected_headers()}"
         )
-    _check_header(header)
+    check_header(header)
     body_lines = lines[header.line_index + 1 :]
     first_line_number = header.line_index + 2
     n_fields = len(header.fields)
-    if '"' in text:
-        frame, field_counts, overflow = _tokenise_quoted(
-            body_lines, header.delimiter, n_fields, first_line_number
-        )
-    else:
-        frame, field_counts, overflow = _tokenise_plain(
-            body_lines, header.delimiter, n_fields, first_line_number
-        )
-    frame = frame.astype("str")
-    stripped = frame.apply(_strip_cells)
+    records, numbers, field_counts, overflow = _tokenise(
+        body_lines, header.delimiter, n_fields, first_line_number
+    )
+    # Every cell cleaned in one pass, column after column, as the fast reader cleans its columns.
+    n_rows = len(records)
+    flat = pa.array([record[i] for i in range(n_fields) for record in records], pa.large_string())
+    cleaned = _clean(flat, nbsp=True)
     # A line is blank only if nothing is written in it, beyond the header's last column included.
-    blank = stripped.isna().all(axis=1) & ~stripped.index.isin(list(overflow))
-    stripped = stripped.loc[~blank]
-    bad_counts = {line: count for line, count in field_counts.items() if line in stripped.index}
-    columns = {position: name for position, name in header.mapped.items()}
-    table = stripped[list(columns)].rename(columns=columns)
-    for column in header.kind.names:
-        if column not in table.columns:
-            table[column] = pd.Series(pd.NA, index=table.index, dtype="str")
-    table = table[list(header.kind.names)]
+    blank = _nulls(cleaned).reshape(n_fields, n_rows).all(axis=0)
+    lines = np.array(numbers, dtype=np.int64)
+    blank &= ~np.isin(lines, np.fromiter(overflow, dtype=np.int64))
+    keep = pa.array(~blank)
+    index = pd.Index(lines[~blank], name="line")
+    columns = {name: position for position, name in header.mapped.items()}
+    table = pd.DataFrame(
+        {
+            name: pd.Series(
+                pd.arrays.ArrowStringArray(
+                    pc.filter(cleaned.slice(columns[name] * n_rows, n_rows), keep), dtype=_STR
+                ),
+                index=index,
+                copy=False,
+            )
+            if name in columns
+            else pd.Series(pd.NA, index=index, dtype="str")
+            for name in header.kind.names
+        },
+        index=index,
+    )
+    kept = set(index.tolist())
+    bad_counts = {line: count for line, count in field_counts.items() if line in kept}
     return RawTable(
         name=name,
         sha256="",
@@ -375,18 +222,10 @@ def _read_exact(data: bytes, name: str) -> RawTable:
         header_line=header.line_index + 1,
         delimiter=header.delimiter,
         encoding=encoding,
-        ignored_columns=_ignored(header),
+        ignored_columns=ignored_columns(header),
         field_count_lines=bad_counts,
         blank_lines=int(blank.sum()),
     )
-
-
-def _ignored(header: _Header) -> list[str]:
-    return [
-        header.fields[p].strip()
-        for p in range(len(header.fields))
-        if p not in header.mapped and header.fields[p].strip()
-    ]
 
 
 # --- the fast reader ---------------------------------------------------------------------------------
@@ -456,7 +295,7 @@ def _count_lines(body: bytes, start: int) -> int:
 
 
 def _clean(values: pa.Array | pa.ChunkedArray, nbsp: bool) -> pa.Array | pa.ChunkedArray:
-    """`_strip_cells` in arrow: non-breaking spaces to spaces, trimmed, empty → null."""
+    """Cells cleaned: non-breaking spaces to spaces, trimmed, empty → null."""
     if nbsp:
         values = pc.replace_substring(values, "\u00a0", " ")
     return _empty_as_null(pc.utf8_trim_whitespace(values))
@@ -501,11 +340,7 @@ def _handled_rows(
     if quoted:
         for number, text in handled:
             record = next(csv.reader([text], delimiter=delimiter, strict=False), [])
-            if record and len(record) != n_fields and any(cell.strip() for cell in record):
-                field_counts[number] = len(record)
-            if len(record) > n_fields and _any_text(record[n_fields:]):
-                overflow.add(number)
-            records.append((record + [""] * n_fields)[:n_fields])
+            records.append(_fit(record, number, n_fields, field_counts, overflow))
         return records, field_counts, overflow
     texts = [text for _, text in handled]
     empty = pc.equal(pc.utf8_trim_whitespace(pa.array(texts, pa.large_string())), "").to_pylist()
@@ -532,12 +367,12 @@ def _read_fast(data: bytes, name: str) -> RawTable | None:
         return None
     text, encoding, nbsp = prepared
     lines = _first_lines(text, HEADER_SEARCH_LINES)
-    header = _find_header([line for line, _ in lines])
+    header = find_header([line for line, _ in lines])
     if header is None:
         raise FileError(
             f"No recognisable header row in the first lines. Expected one of: {expected_headers()}"
         )
-    _check_header(header)
+    check_header(header)
     body_start = lines[header.line_index][1]
     if body_start >= len(text):
         return None  # no data rows: nothing to gain
@@ -621,7 +456,7 @@ def _read_fast(data: bytes, name: str) -> RawTable | None:
     def clean(position: int) -> tuple[pa.Array | pa.ChunkedArray, tuple[np.ndarray, pa.Array] | None]:
         column = columns[position]
         canonical = header.mapped.get(position)
-        if canonical is None or canonical in _MONEY_COLUMNS:
+        if canonical is None or canonical in MONEY_COLUMNS:
             return _clean(column, nbsp), None
         # Few distinct values: clean each once. If cleaning changes none of them, the parsed text is
         # already the cleaned text, and only empty cells need marking (no copy of the column).
@@ -675,102 +510,54 @@ def _read_fast(data: bytes, name: str) -> RawTable | None:
         header_line=header.line_index + 1,
         delimiter=delimiter,
         encoding=encoding,
-        ignored_columns=_ignored(header),
+        ignored_columns=ignored_columns(header),
         field_count_lines={line: count for line, count in field_counts.items() if line in kept},
         blank_lines=int(blank.sum()),
         distinct=distinct,
     )
 
 
-def _strip_cells(column: pd.Series) -> pd.Series:
-    """Trim spaces (including non-breaking ones) and turn empty cells into NA."""
-    cleaned = column.str.replace("\u00a0", " ", regex=False).str.strip()
-    return cleaned.where(cleaned != "", pd.NA)
-
-
-def _tokenise_plain(
-    body_lines: list[str], delimiter: str, n_fields: int, first_line_number: int
-) -> tuple[pd.DataFrame, dict[int, int], set[int]]:
-    """Fast path for files without quotes: pandas' C parser, with field counts checked per line.
-
-    Returns (frame, line → fields seen where that differs from the header, lines with text beyond the
-    header's last column).
-    """
-    line_numbers = pd.RangeIndex(first_line_number, first_line_number + len(body_lines), name="line")
-    if not body_lines:
-        return pd.DataFrame(columns=range(n_fields), dtype="str", index=line_numbers), {}, set()
-    counts = pd.Series(body_lines, dtype="str").str.count(re.escape(delimiter)).to_numpy() + 1
-    empty = pd.Series(body_lines, dtype="str").str.strip().eq("").to_numpy()
-    wrong = (counts != n_fields) & ~empty
-    too_many = counts > n_fields
-    kept_lines = [line for line, over in zip(body_lines, too_many, strict=True) if not over]
-    if not kept_lines:
-        # Every line has too many fields: read_csv would still return one (blank) row for the empty text.
-        frame = pd.DataFrame(columns=range(n_fields), dtype="str")
-    else:
-        # pandas drops a byte-order mark opening its input as an encoding mark; here it would be a
-        # character of the first data line, so an empty line goes first and its row is dropped after.
-        lead = "\n" if kept_lines[0].startswith("\ufeff") else ""
-        frame = pd.read_csv(
-            io.StringIO(lead + "\n".join(kept_lines) + "\n"),
-            sep=delimiter,
-            header=None,
-            names=range(n_fields),
-            dtype="str",
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            quoting=csv.QUOTE_NONE,
-            engine="c",
-        )
-        if lead:
-            frame = frame.iloc[1:]
-    frame.index = line_numbers[~too_many]
-    overflow: set[int] = set()
-    if too_many.any():
-        extra = {}
-        for number, line, over in zip(line_numbers, body_lines, too_many, strict=True):
-            if over:
-                cells = line.split(delimiter)
-                extra[number] = cells[:n_fields]
-                if _any_text(cells[n_fields:]):
-                    overflow.add(int(number))
-        frame = pd.concat([frame, pd.DataFrame.from_dict(extra, orient="index", columns=range(n_fields))])
-        frame = frame.sort_index()
-        frame.index.name = "line"
-    field_counts = {
-        int(number): int(count) for number, count, bad in zip(line_numbers, counts, wrong, strict=True) if bad
-    }
-    return frame, field_counts, overflow
-
-
 def _any_text(cells: list[str]) -> bool:
     return any(cell.replace("\u00a0", " ").strip() for cell in cells)
 
 
-def _tokenise_quoted(
+def _fit(
+    record: list[str], number: int, n_fields: int, field_counts: dict[int, int], overflow: set[int]
+) -> list[str]:
+    """A record cut or padded to the header's width; a different width is noted in `field_counts` (when
+    the line holds text) and text beyond the header's last column in `overflow`."""
+    if len(record) == n_fields:
+        return record
+    if record and any(cell.strip() for cell in record):
+        field_counts[number] = len(record)
+    if len(record) > n_fields and _any_text(record[n_fields:]):
+        overflow.add(number)
+    return (record + [""] * n_fields)[:n_fields]
+
+
+def _tokenise(
     body_lines: list[str], delimiter: str, n_fields: int, first_line_number: int
-) -> tuple[pd.DataFrame, dict[int, int], set[int]]:
-    """Exact path for files with quotes: the csv module, tracking the physical line each record starts on.
+) -> tuple[list[list[str]], list[int], dict[int, int], set[int]]:
+    """The csv module's reading of the lines, tracking the physical line each record starts on.
+
+    Returns (records cut or padded to the header's width, the line each starts on, line → fields seen
+    where that differs from the header, lines with text beyond the header's last column).
 
     A record that spans several lines but has the wrong number of fields is a quote opened and not closed
     where it should be (`"Alpha Hospitals,acute,...`): the csv module would swallow every line up to the
     next quote into one cell. Such a record is read again line by line, so each of those lines is still a
     row of its own with its own line number, and nothing disappears into one cell.
     """
-    reader = csv.reader(io.StringIO("\n".join(body_lines) + "\n"), delimiter=delimiter, strict=False)
+    text = "\n".join(body_lines) + "\n" if body_lines else ""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=False)
     records: list[list[str]] = []
     numbers: list[int] = []
     field_counts: dict[int, int] = {}
     overflow: set[int] = set()
 
     def add(record: list[str], number: int) -> None:
-        if record and len(record) != n_fields and any(cell.strip() for cell in record):
-            field_counts[number] = len(record)
-        if len(record) > n_fields and _any_text(record[n_fields:]):
-            overflow.add(number)
         numbers.append(number)
-        records.append((record + [""] * n_fields)[:n_fields])
+        records.append(_fit(record, number, n_fields, field_counts, overflow))
 
     previous_end = 0
     for record in reader:
@@ -783,9 +570,7 @@ def _tokenise_quoted(
                     add(line, first_line_number + offset)
         else:
             add(record, first_line_number + start)
-    frame = pd.DataFrame(records, columns=range(n_fields), dtype="str")
-    frame.index = pd.Index(numbers, name="line")
-    return frame, field_counts, overflow
+    return records, numbers, field_counts, overflow
 
 
 def read_path(path: Path) -> RawTable:

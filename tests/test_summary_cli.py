@@ -155,3 +155,62 @@ def test_summary_misuse_exits_2_without_a_traceback(tmp_path: Path) -> None:
     assert code == 2 and "Traceback" not in err
     code, _, err = run_summary(str(tmp_path / "missing"))
     assert code == 2 and "Traceback" not in err
+
+
+# ---------------------------------------------------------------------------------------------------------
+# --year and --month: the one grammar files use, and a period the data lacks is an error, not an empty table
+
+
+def summary_in_process(capsys, *args: str) -> tuple[int, str, str]:
+    from analysis.cli import main
+
+    try:
+        code = main(["summary", str(DATA), *args])
+    except SystemExit as exited:
+        code = int(exited.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("year", ["2018-19", "2018–19", "2018/2019", "FY2018/19", " fy 2018 / 19 "])
+def test_summary_reads_every_spelling_of_a_year(capsys, year: str) -> None:
+    expected = summary_in_process(capsys, "--year", "2018/19", "--month", "6")
+    assert expected[0] == 0 and len(expected[1].splitlines()) > 2, expected[2]
+    assert summary_in_process(capsys, "--year", year, "--month", "6") == expected
+
+
+@pytest.mark.parametrize("month", ["M06", "M6", "Month 6", "06"])
+def test_summary_reads_every_spelling_of_a_month(capsys, month: str) -> None:
+    expected = summary_in_process(capsys, "--year", "2017/18", "--month", "6")
+    assert expected[0] == 0 and len(expected[1].splitlines()) > 2, expected[2]
+    assert summary_in_process(capsys, "--year", "2017/18", "--month", month) == expected
+
+
+@pytest.mark.parametrize("year", ["2030/31", "2030-31", "next year", "2018/20"])
+def test_summary_of_a_year_not_in_the_data_exits_2_naming_the_years(capsys, year: str) -> None:
+    code, out, err = summary_in_process(capsys, "--year", year)
+    assert code == 2 and out == ""
+    assert f"--year {year}" in err and "2017/18, 2018/19" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("month", ["12", "M12", "13", "M00", "June"])
+def test_summary_of_a_month_without_actuals_exits_2_naming_the_months(capsys, month: str) -> None:
+    code, out, err = summary_in_process(capsys, "--year", "2018/19", "--month", month)
+    assert code == 2 and out == ""
+    assert f"--month {month}" in err and "1, 2, 3, 4, 5, 6, 7, 8, 9" in err and "Traceback" not in err
+
+
+def test_export_reads_the_same_spellings(capsys, tmp_path: Path) -> None:
+    from analysis.cli import main
+
+    outputs = []
+    for year, month in (("2018/19", "6"), ("2018–19", "M06"), ("FY2018/19", "Month 6")):
+        out = tmp_path / f"rows-{len(outputs)}.csv"
+        args = ["export", str(DATA), "--what", "rows", "--out", str(out), "--year", year, "--month", month]
+        assert main(args) == 0, capsys.readouterr().err
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    capsys.readouterr()
+    status = main(["export", str(DATA), "--what", "rows", "--out", str(tmp_path / "x.csv"), "--year", "2030"])
+    assert status == 2 and "2017/18, 2018/19" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()
