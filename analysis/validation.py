@@ -59,14 +59,7 @@ RULE_MESSAGES: dict[str, str] = {
 _TOTAL_PATTERN = r"^(?:grand\s+|sub[\s-]?)?totals?\b|\btotal$"
 
 
-def _register_pandera_backends() -> None:
-    """pandera registers its pandas backends on the first validation (importing its hypothesis strategies,
-    ~0.1-0.2 s): pay that once when this module is imported, like any import, not inside the first load."""
-    schema = pa.DataFrameSchema({"x": pa.Column(checks=[pa.Check(lambda s: s.notna())])})
-    schema.validate(pd.DataFrame({"x": [1]}), lazy=True)
-
-
-_register_pandera_backends()
+schemas.warm_up()
 
 
 def _rule(name: str, fn: Callable[[pd.Series], pd.Series]) -> pa.Check:
@@ -118,7 +111,8 @@ def _known_or_as_written(parsed: pd.Series, raw: pd.Series) -> pd.Series:
 
 
 class Judged(NamedTuple):
-    """A file's typed rows, its raw-text rules (a schema of masks), and its row model's failures."""
+    """A file's typed rows, its raw-text rules (a schema of masks; for control totals it carries the row
+    model's money columns too, to pass over a million rows once), and its row model's failures."""
 
     typed: pd.DataFrame
     raw_text: pa.DataFrameSchema
@@ -320,10 +314,12 @@ def _control_totals(raw_table: RawTable) -> Judged:
         return _holds(rule, passed, index)
 
     def money_column(column: str, required: bool, *extra: pa.Check) -> pa.Column:
+        """The column's raw-text rules, and the row model's dtype and checks: one pass over the rows."""
+        declared = _MONEY_SCHEMA.columns[column]
         checks = [check("not_a_number", blank[column] | ~np.isnan(amounts[column]))]
         if required:
             checks.insert(0, check("required", ~blank[column]))
-        return _text_column(*checks, *extra)
+        return pa.Column(declared.dtype, checks=[*checks, *extra, *declared.checks], nullable=True)
 
     income_given = ~blank["actual_income"]
     expenditure_given = ~blank["actual_expenditure"]
@@ -396,8 +392,7 @@ def _control_totals(raw_table: RawTable) -> Judged:
             "control_total_accepted": (accepted, accepted_values),
         }
     )
-    money = _failures(_MONEY_SCHEMA, typed)
-    return Judged(typed, schema, pd.concat([declared, money], ignore_index=True))
+    return Judged(typed, schema, declared)
 
 
 def _progress_ratings(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
