@@ -104,28 +104,39 @@ def _year(raw: pd.DataFrame, follows: pd.Series) -> pa.Column:
     )
 
 
-def _known_or_as_written(parsed: pd.Series, raw: pd.Series) -> pd.Series:
-    """The parsed value where the text was understood, else the text itself (blank and "not given" stay
-    NA), so the row model's allowed values (`isin`) reject what was not understood, quoting nothing new."""
-    return parsed.fillna(raw.where(~parsing.not_given(raw)))
+def _known_or_as_written(parsed: pd.Series, raw: pd.Series, not_given_is_blank: bool) -> pd.Series:
+    """The parsed value where the text was understood, else the text itself, so the row model's allowed
+    values (`isin`) reject what was not understood. With `not_given_is_blank`, "-" or "n/a" stays NA (a
+    rating so written is no rating, as before; an organisation type so written is an unknown type)."""
+    return parsed.fillna(raw.where(~parsing.not_given(raw)) if not_given_is_blank else raw)
+
+
+def _merged(declared: pa.DataFrameSchema, raw_text: pa.DataFrameSchema) -> pa.DataFrameSchema:
+    """One schema with the row model's columns and the raw-text rules: pandera passes over the rows once."""
+    columns = dict(declared.columns)
+    for name, column in raw_text.columns.items():
+        model = columns.get(name)
+        dtype, checks = (model.dtype, model.checks) if model is not None else (None, [])
+        columns[name] = pa.Column(dtype, checks=[*column.checks, *checks], nullable=True, name=name)
+    return pa.DataFrameSchema(columns, checks=declared.checks, name=declared.name)
 
 
 class Judged(NamedTuple):
-    """A file's typed rows, its raw-text rules (a schema of masks; for control totals it carries the row
-    model's money columns too, to pass over a million rows once), and its row model's failures."""
+    """A file's typed rows; the schema to run on them (the raw-text rules, and the row model's columns
+    that are judged row by row); the failures of the row model's columns judged per distinct value."""
 
     typed: pd.DataFrame
-    raw_text: pa.DataFrameSchema
-    declared: pd.DataFrame
+    schema: pa.DataFrameSchema
+    per_value: pd.DataFrame
 
 
 def typed_values(raw: RawTable) -> Judged:
-    """Parse a file's raw strings into typed columns, judge them by the kind's row model, and build the
-    schema of rules about the raw text."""
+    """Parse a file's raw strings into typed columns, and the schema that judges them: the kind's row
+    model (`analysis.schemas`) with the rules about the raw text."""
     if raw.kind is CONTROL_TOTALS:
         return _control_totals(raw)
     typed, raw_text = _PARSERS[raw.kind.name](raw.frame)
-    return Judged(typed, raw_text, _failures(schemas.row_schema(raw.kind), typed))
+    return Judged(typed, _merged(schemas.row_schema(raw.kind), raw_text), _no_failures())
 
 
 def _distinct(raw: RawTable, column: str) -> tuple[np.ndarray, pd.Series]:
@@ -254,7 +265,9 @@ def _control_totals(raw_table: RawTable) -> Judged:
     months = parsing.parse_month(month.values)
     systems = parsing.parse_code(system.values)
     orgs = parsing.parse_code(org.values)
-    org_types = _known_or_as_written(parsing.parse_org_type(org_type.values), org_type.values)
+    org_types = _known_or_as_written(
+        parsing.parse_org_type(org_type.values), org_type.values, not_given_is_blank=False
+    )
     accepted_values = parsing.parse_bool(accepted.values)
     # Rows in the order the dataset keeps them (year, system, organisation, month): the takes below build
     # each column in that order, so the dataset's sort finds them sorted and copies nothing.
@@ -314,12 +327,10 @@ def _control_totals(raw_table: RawTable) -> Judged:
         return _holds(rule, passed, index)
 
     def money_column(column: str, required: bool, *extra: pa.Check) -> pa.Column:
-        """The column's raw-text rules, and the row model's dtype and checks: one pass over the rows."""
-        declared = _MONEY_SCHEMA.columns[column]
         checks = [check("not_a_number", blank[column] | ~np.isnan(amounts[column]))]
         if required:
             checks.insert(0, check("required", ~blank[column]))
-        return pa.Column(declared.dtype, checks=[*checks, *extra, *declared.checks], nullable=True)
+        return _text_column(*checks, *extra)
 
     income_given = ~blank["actual_income"]
     expenditure_given = ~blank["actual_expenditure"]
@@ -392,7 +403,7 @@ def _control_totals(raw_table: RawTable) -> Judged:
             "control_total_accepted": (accepted, accepted_values),
         }
     )
-    return Judged(typed, schema, declared)
+    return Judged(typed, _merged(_MONEY_SCHEMA, schema), declared)
 
 
 def _progress_ratings(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
@@ -401,7 +412,7 @@ def _progress_ratings(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFrameSche
         {
             "system_code": parsing.parse_code(raw["system_code"]),
             "assessment_date": parsing.parse_date(raw["assessment_date"]),
-            "overall_rating": _known_or_as_written(names, raw["overall_rating"]),
+            "overall_rating": _known_or_as_written(names, raw["overall_rating"], not_given_is_blank=True),
             "rating_category": categories,
             "leadership_rating": parsing.parse_name(raw["leadership_rating"]),
             "source": parsing.parse_name(raw["source"]),
@@ -490,13 +501,17 @@ def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
                 "rule": [schemas.contract_rule(c, k) for c, k in zip(columns, checks, strict=True)],
             }
         ).drop_duplicates(["index", "column", "rule"])
+    return _no_failures()
+
+
+def _no_failures() -> pd.DataFrame:
     return pd.DataFrame({"index": pd.Series(dtype="int64"), "column": [], "rule": []})
 
 
 def validate_rows(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply a file's row rules. Returns (typed frame indexed by line, problems frame)."""
-    typed, raw_text, declared = typed_values(raw)
-    failures = pd.concat([_failures(raw_text, typed), declared], ignore_index=True)
+    typed, schema, per_value = typed_values(raw)
+    failures = pd.concat([_failures(schema, typed), per_value], ignore_index=True)
     if raw.field_count_lines:
         extra = pd.DataFrame(
             {
