@@ -40,13 +40,16 @@ SYSTEM_CODE = rf"^(?:{SYSTEM_CODE_PATTERN})$"
 ODS_SYSTEM_CODE = r"^Q[A-Z0-9]{2}$"
 ORG_CODE = rf"^(?:{ORG_CODE_PATTERN})$"
 
-_NOT_GIVEN_YET = {"nullable": True}
+_NULLABLE = {"nullable": True}
 """Every column is nullable here: a blank or unparseable cell is typed as NA and reported by the raw-text
 rules (`required`, `not_a_number`, ...) in its own words, so pandera's `not_nullable` would only repeat it."""
 
 
+_NON_NEGATIVE = ("plan_income", "actual_income", "plan_expenditure", "actual_expenditure")
+
+
 def _field(**checks) -> pa.Field:
-    return pa.Field(**_NOT_GIVEN_YET, **checks)
+    return pa.Field(**_NULLABLE, **checks)
 
 
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
@@ -81,16 +84,22 @@ class ControlTotalsRows(pa.DataFrameModel):
     org_code: Series[Text] = _field(str_matches=ORG_CODE)
     org_name: Series[Text] = _field()
     org_type: Series[Text] = _field(isin=ORG_TYPES)
-    plan_income: Series[float] = _field(ge=0)
-    actual_income: Series[float] = _field(ge=0)
-    plan_expenditure: Series[float] = _field(ge=0)
-    actual_expenditure: Series[float] = _field(ge=0)
+    plan_income: Series[float] = _field()
+    actual_income: Series[float] = _field()
+    plan_expenditure: Series[float] = _field()
+    actual_expenditure: Series[float] = _field()
     control_total: Series[float] = _field()
     forecast_outturn: Series[float] = _field()
     control_total_accepted: Series[pd.BooleanDtype] = _field()
 
     class Config:
         name = CONTROL_TOTALS.name
+
+    @pa.check(*_NON_NEGATIVE, name="negative", ignore_na=False)
+    def non_negative(cls, amounts: Series[float]) -> Series[bool]:
+        """Income and expenditure are >= 0: `ge=0` without pandera's pass over the NAs first (a NaN
+        compares False, so it passes as it is), a sixth of the cost on a million rows."""
+        return ~(amounts < 0)
 
 
 class ProgressRatingsRows(pa.DataFrameModel):
@@ -223,7 +232,6 @@ def across_rows_schemas(
 
 
 _RULE_BY_CHECK = {
-    "greater_than_or_equal_to": "negative",
     "multiple_fields_uniqueness": "duplicate_key",
     "field_uniqueness": "duplicate_key",
 }

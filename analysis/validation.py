@@ -245,11 +245,14 @@ def _declared_per_value(columns: dict[str, tuple[_PerValue, pd.Series]]) -> pd.D
 
 
 def _control_totals(raw_table: RawTable) -> Judged:
-    """Typed control totals, judged by the row model, and their raw-text rules.
+    """Typed control totals and the schema that judges them.
 
-    Text columns are parsed and judged once per distinct value; the raw-text rules are computed here,
-    vectorised, and handed to pandera as checks that return them, so pandera stays the rules engine
-    (names, lazy collection, failure cases) without evaluating anything row by row.
+    The row model's checks on text columns run once per distinct value, its money checks on the rows.
+    What stays a mask is about the raw text, which typing has lost: `required`, `not_a_number`,
+    `bad_year`, `bad_month` and `not_yes_no` tell a blank cell (or "-") from text that did not parse,
+    both NA once typed; `year_sequence` is about the written second year (`2018/20` types to NA);
+    `total_row` reads the names next to a blank code; `actuals_incomplete` pairs blank cells as written.
+    Masks are computed per distinct value or vectorised and handed to pandera as checks that return them.
     """
     raw = raw_table.frame
     index = raw.index
@@ -352,12 +355,7 @@ def _control_totals(raw_table: RawTable) -> Judged:
                 ],
                 nullable=True,
             ),
-            "system_code": pa.Column(
-                checks=[
-                    check("required", given(system)),
-                ],
-                nullable=True,
-            ),
+            "system_code": pa.Column(checks=[check("required", given(system))], nullable=True),
             "org_code": pa.Column(
                 checks=[
                     check("required", given(org) | total_row),
