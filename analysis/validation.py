@@ -1,27 +1,28 @@
-"""Validation: typed values from raw strings, then pandera schemas for row rules and rules across rows.
+"""Validation: typed values from raw strings, judged by the pandera models of `analysis.schemas`.
 
-Row rules run per file on a typed frame whose checks look back at the raw strings, so a failure can say
-whether a value was missing or not parseable and quote it as the user typed it. Rules across rows run on
-all files of a kind together (a key duplicated across two files is still a duplicate) and quarantine every
-row involved. The output is a frame of problems, one per (file, line, column, rule), from which the
-dataset step derives valid and quarantined rows.
+Each file is parsed into a typed frame, which its kind's row model judges (dtypes, allowed values,
+ranges, code formats). Rules about the raw text (a blank cell against one that did not parse, a total
+row) are the only ones computed here, as masks handed to pandera, because the typed frame no longer
+holds what they look at. Rules across rows run on all files of a kind together (a key duplicated across
+two files is still a duplicate) through the kind's across-rows model and quarantine every row involved.
+The output is a frame of problems, one per (file, line, column, rule), from which the dataset step
+derives valid and quarantined rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import parsing
+from analysis import parsing, schemas
 from analysis.contract import (
     CONTROL_TOTALS,
     MONEY_COLUMNS,
-    ORG_CODE_PATTERN,
     PROGRESS_RATINGS,
-    SYSTEM_CODE_PATTERN,
     SYSTEM_CONTROL_TOTALS,
     SYSTEMS,
     Kind,
@@ -58,73 +59,84 @@ RULE_MESSAGES: dict[str, str] = {
 _TOTAL_PATTERN = r"^(?:grand\s+|sub[\s-]?)?totals?\b|\btotal$"
 
 
-def _register_pandera_backends() -> None:
-    """pandera registers its pandas backends on the first validation (importing its hypothesis strategies,
-    ~0.1-0.2 s): pay that once when this module is imported, like any import, not inside the first load."""
-    schema = pa.DataFrameSchema({"x": pa.Column(checks=[pa.Check(lambda s: s.notna())])})
-    schema.validate(pd.DataFrame({"x": [1]}), lazy=True)
-
-
-_register_pandera_backends()
+schemas.warm_up()
 
 
 def _rule(name: str, fn: Callable[[pd.Series], pd.Series]) -> pa.Check:
     return pa.Check(fn, name=name, error=name, ignore_na=False)
 
 
+# --- rules about the raw text ------------------------------------------------------------------------
+# Each returns a mask computed from the cells as written, because the typed value cannot tell: a blank
+# cell and one that did not parse are both NA once typed, and only the text says which it was.
+
+
 def _required(raw: pd.DataFrame, column: str) -> pa.Check:
+    """A required cell is blank in the file (an unparseable one is not blank: it has its own rule)."""
     return _rule("required", lambda s: raw[column].notna())
 
 
 def _parsed(raw: pd.DataFrame, column: str, rule: str) -> pa.Check:
-    """The cell is blank or "not given", or it parsed: anything else broke `rule`."""
+    """The cell is blank or "not given", or it parsed: text that did not parse broke `rule`."""
     blank = parsing.not_given(raw[column])
     return _rule(rule, lambda s: blank | s.notna())
 
 
-def _matches(pattern: str, rule: str) -> pa.Check:
-    return _rule(rule, lambda s: s.isna() | s.str.fullmatch(pattern).fillna(False).astype(bool))
+def _text_column(*checks: pa.Check) -> pa.Column:
+    return pa.Column(checks=list(checks), nullable=True)
 
 
-def _non_negative() -> pa.Check:
-    return _rule("negative", lambda s: s.isna() | (s >= 0))
-
-
-def _money(raw: pd.DataFrame, column: str, required: bool, non_negative: bool, *extra: pa.Check) -> pa.Column:
-    checks = [_parsed(raw, column, "not_a_number")]
-    if required:
-        checks.insert(0, _rule("required", lambda s: ~parsing.not_given(raw[column])))
-    if non_negative:
-        checks.append(_non_negative())
-    return pa.Column("float64", checks=[*checks, *extra], nullable=True)
-
-
-def _text(raw: pd.DataFrame, column: str, required: bool, *checks: pa.Check) -> pa.Column:
-    all_checks = ([_required(raw, column)] if required else []) + list(checks)
-    return pa.Column(checks=all_checks, nullable=True)
-
-
-def _year(raw: pd.DataFrame, follows: pd.Series) -> pa.Column:
-    return pa.Column(
-        checks=[
-            _required(raw, "financial_year"),
-            _rule("bad_year", lambda s: raw["financial_year"].isna() | s.notna() | ~follows),
-            _rule("year_sequence", lambda s: follows),
-        ],
-        nullable=True,
+def _money(raw: pd.DataFrame, column: str) -> pa.Column:
+    """A required amount: blank or "not given" as written is `required`; text that is no amount is
+    `not_a_number` (both are NA once typed)."""
+    return _text_column(
+        _rule("required", lambda s: ~parsing.not_given(raw[column])), _parsed(raw, column, "not_a_number")
     )
 
 
-def _system_code(raw: pd.DataFrame, required: bool = True) -> pa.Column:
-    return _text(raw, "system_code", required, _matches(SYSTEM_CODE_PATTERN, "bad_system_code"))
+def _year(raw: pd.DataFrame, follows: pd.Series) -> pa.Column:
+    """Not a year as written, or a second year that does not follow the first (`2018/20`): the typed
+    year is NA either way, and only the written years tell which."""
+    return _text_column(
+        _required(raw, "financial_year"),
+        _rule("bad_year", lambda s: raw["financial_year"].isna() | s.notna() | ~follows),
+        _rule("year_sequence", lambda s: follows),
+    )
 
 
-def typed_values(raw: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
-    """Parse a file's raw strings into typed columns and build the row schema that judges them."""
+def _known_or_as_written(parsed: pd.Series, raw: pd.Series, not_given_is_blank: bool) -> pd.Series:
+    """The parsed value where the text was understood, else the text itself, so the row model's allowed
+    values (`isin`) reject what was not understood. With `not_given_is_blank`, "-" or "n/a" stays NA (a
+    rating so written is no rating, as before; an organisation type so written is an unknown type)."""
+    return parsed.fillna(raw.where(~parsing.not_given(raw)) if not_given_is_blank else raw)
+
+
+def _merged(declared: pa.DataFrameSchema, raw_text: pa.DataFrameSchema) -> pa.DataFrameSchema:
+    """One schema with the row model's columns and the raw-text rules: pandera passes over the rows once."""
+    columns = dict(declared.columns)
+    for name, column in raw_text.columns.items():
+        model = columns.get(name)
+        dtype, checks = (model.dtype, model.checks) if model is not None else (None, [])
+        columns[name] = pa.Column(dtype, checks=[*column.checks, *checks], nullable=True, name=name)
+    return pa.DataFrameSchema(columns, checks=declared.checks, name=declared.name)
+
+
+class Judged(NamedTuple):
+    """A file's typed rows; the schema to run on them (the raw-text rules, and the row model's columns
+    that are judged row by row); the failures of the row model's columns judged per distinct value."""
+
+    typed: pd.DataFrame
+    schema: pa.DataFrameSchema
+    per_value: pd.DataFrame
+
+
+def typed_values(raw: RawTable) -> Judged:
+    """Parse a file's raw strings into typed columns, and the schema that judges them: the kind's row
+    model (`analysis.schemas`) with the rules about the raw text."""
     if raw.kind is CONTROL_TOTALS:
         return _control_totals(raw)
-    parse = _PARSERS[raw.kind.name]
-    return parse(raw.frame)
+    typed, raw_text = _PARSERS[raw.kind.name](raw.frame)
+    return Judged(typed, _merged(schemas.row_schema(raw.kind), raw_text), _no_failures())
 
 
 def _distinct(raw: RawTable, column: str) -> tuple[np.ndarray, pd.Series]:
@@ -206,12 +218,41 @@ def _money_blank(values: pd.Series, parsed: pd.Series) -> np.ndarray:
     return blank
 
 
-def _control_totals(raw_table: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
-    """Typed control totals and their row schema.
+_PER_VALUE_COLUMNS = ("financial_year", "month", "system_code", "org_code", "org_name", "org_type")
+_PER_VALUE_SCHEMA = schemas.row_schema(CONTROL_TOTALS).select_columns(
+    [*_PER_VALUE_COLUMNS, "control_total_accepted"]
+)
+_MONEY_SCHEMA = schemas.row_schema(CONTROL_TOTALS).select_columns(list(MONEY_COLUMNS))
 
-    Text columns are parsed and judged once per distinct value; every rule's outcome is computed here,
-    vectorised, and handed to pandera as a check that returns it, so pandera stays the rules engine
-    (names, lazy collection, failure cases) without evaluating anything row by row.
+
+def _declared_per_value(columns: dict[str, tuple[_PerValue, pd.Series]]) -> pd.DataFrame:
+    """The row model's checks on text columns, judged once per distinct value and mapped back to rows.
+
+    Every such check is a function of the cell alone, so judging the distinct values is judging the
+    rows; on a million rows it is the difference between milliseconds and a second of regexes.
+    """
+    size = max(len(values) for _, values in columns.values())
+    distinct = pd.DataFrame({name: values.reindex(range(size)) for name, (_, values) in columns.items()})
+    failures = _failures(_PER_VALUE_SCHEMA, distinct)
+    found = []
+    for (column, rule), cases in failures.groupby(["column", "rule"], sort=False):
+        per_value, values = columns[column]
+        failed = np.zeros(len(values), dtype=bool)
+        failed[cases["index"].to_numpy()] = True
+        lines = per_value.index[failed[per_value.codes]]
+        found.append(pd.DataFrame({"index": lines.to_numpy(dtype="int64"), "column": column, "rule": rule}))
+    return pd.concat(found, ignore_index=True) if found else failures
+
+
+def _control_totals(raw_table: RawTable) -> Judged:
+    """Typed control totals and the schema that judges them.
+
+    The row model's checks on text columns run once per distinct value, its money checks on the rows.
+    What stays a mask is about the raw text, which typing has lost: `required`, `not_a_number`,
+    `bad_year`, `bad_month` and `not_yes_no` tell a blank cell (or "-") from text that did not parse,
+    both NA once typed; `year_sequence` is about the written second year (`2018/20` types to NA);
+    `total_row` reads the names next to a blank code; `actuals_incomplete` pairs blank cells as written.
+    Masks are computed per distinct value or vectorised and handed to pandera as checks that return them.
     """
     raw = raw_table.frame
     index = raw.index
@@ -227,7 +268,9 @@ def _control_totals(raw_table: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSche
     months = parsing.parse_month(month.values)
     systems = parsing.parse_code(system.values)
     orgs = parsing.parse_code(org.values)
-    org_types = parsing.parse_org_type(org_type.values)
+    org_types = _known_or_as_written(
+        parsing.parse_org_type(org_type.values), org_type.values, not_given_is_blank=False
+    )
     accepted_values = parsing.parse_bool(accepted.values)
     # Rows in the order the dataset keeps them (year, system, organisation, month): the takes below build
     # each column in that order, so the dataset's sort finds them sorted and copies nothing.
@@ -244,6 +287,7 @@ def _control_totals(raw_table: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSche
             column.reorder(order, index)
         blank = {column: mask[order] for column, mask in blank.items()}
         amounts = {column: values[order] for column, values in amounts.items()}
+    names = parsing.parse_name(name.values)
     text_columns = parsing.in_threads(
         lambda pair: pair[0].rows(pair[1]),
         [
@@ -251,7 +295,7 @@ def _control_totals(raw_table: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSche
             (month, months),
             (system, systems),
             (org, orgs),
-            (name, parsing.parse_name(name.values)),
+            (name, names),
             (org_type, org_types),
             (accepted, accepted_values),
         ],
@@ -282,20 +326,14 @@ def _control_totals(raw_table: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSche
     def given(column: _PerValue) -> np.ndarray:
         return column.mask(column.values.notna())
 
-    def matches(column: _PerValue, parsed: pd.Series, pattern: str) -> np.ndarray:
-        return column.mask(parsed.isna() | parsed.str.fullmatch(pattern).fillna(False).astype(bool))
-
     def check(rule: str, passed: np.ndarray) -> pa.Check:
         return _holds(rule, passed, index)
 
-    def money_column(column: str, required: bool, non_negative: bool, *extra: pa.Check) -> pa.Column:
+    def money_column(column: str, required: bool, *extra: pa.Check) -> pa.Column:
         checks = [check("not_a_number", blank[column] | ~np.isnan(amounts[column]))]
         if required:
             checks.insert(0, check("required", ~blank[column]))
-        if non_negative:
-            with np.errstate(invalid="ignore"):
-                checks.append(check("negative", np.isnan(amounts[column]) | (amounts[column] >= 0)))
-        return pa.Column("float64", checks=[*checks, *extra], nullable=True)
+        return _text_column(*checks, *extra)
 
     income_given = ~blank["actual_income"]
     expenditure_given = ~blank["actual_expenditure"]
@@ -314,50 +352,32 @@ def _control_totals(raw_table: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSche
                     # "-" or "n/a" is no month either: without this the row would pass with no month.
                     check("required", month.mask(~parsing.not_given(month.values))),
                     check("bad_month", month.mask(parsing.not_given(month.values) | months.notna())),
-                    check("month_out_of_range", month.mask(months.isna() | months.between(1, 12))),
                 ],
                 nullable=True,
             ),
-            "system_code": pa.Column(
-                checks=[
-                    check("required", given(system)),
-                    check("bad_system_code", matches(system, systems, SYSTEM_CODE_PATTERN)),
-                ],
-                nullable=True,
-            ),
+            "system_code": pa.Column(checks=[check("required", given(system))], nullable=True),
             "org_code": pa.Column(
                 checks=[
                     check("required", given(org) | total_row),
                     check("total_row", ~total_row),
-                    check("bad_org_code", matches(org, orgs, ORG_CODE_PATTERN)),
                 ],
                 nullable=True,
             ),
             "org_name": pa.Column(checks=[check("required", given(name))], nullable=True),
-            "org_type": pa.Column(
-                checks=[
-                    check("required", given(org_type)),
-                    check("unknown_org_type", org_type.mask(org_type.values.isna() | org_types.notna())),
-                ],
-                nullable=True,
-            ),
-            "plan_income": money_column("plan_income", True, True),
+            "org_type": pa.Column(checks=[check("required", given(org_type))], nullable=True),
+            "plan_income": money_column("plan_income", True),
+            # Actuals pair up by blank cells as written: an unparseable amount is NA once typed too,
+            # but it is no blank, and is reported as not_a_number alone. Reported on the blank one of the
+            # pair: that is the cell to fill in.
             "actual_income": money_column(
-                "actual_income",
-                False,
-                True,
-                # Reported on the blank one of the pair: that is the cell to fill in.
-                check("actuals_incomplete", income_given | ~expenditure_given),
+                "actual_income", False, check("actuals_incomplete", income_given | ~expenditure_given)
             ),
-            "plan_expenditure": money_column("plan_expenditure", True, True),
+            "plan_expenditure": money_column("plan_expenditure", True),
             "actual_expenditure": money_column(
-                "actual_expenditure",
-                False,
-                True,
-                check("actuals_incomplete", expenditure_given | ~income_given),
+                "actual_expenditure", False, check("actuals_incomplete", expenditure_given | ~income_given)
             ),
-            "control_total": money_column("control_total", True, False),
-            "forecast_outturn": money_column("forecast_outturn", False, False),
+            "control_total": money_column("control_total", True),
+            "forecast_outturn": money_column("forecast_outturn", False),
             "control_total_accepted": pa.Column(
                 checks=[
                     check(
@@ -368,9 +388,20 @@ def _control_totals(raw_table: RawTable) -> tuple[pd.DataFrame, pa.DataFrameSche
                 nullable=True,
             ),
         },
-        name=CONTROL_TOTALS.name,
+        name=f"{CONTROL_TOTALS.name} raw text",
     )
-    return typed, schema
+    declared = _declared_per_value(
+        {
+            "financial_year": (year, years),
+            "month": (month, months),
+            "system_code": (system, systems),
+            "org_code": (org, orgs),
+            "org_name": (name, names),
+            "org_type": (org_type, org_types),
+            "control_total_accepted": (accepted, accepted_values),
+        }
+    )
+    return Judged(typed, _merged(_MONEY_SCHEMA, schema), declared)
 
 
 def _progress_ratings(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
@@ -379,28 +410,24 @@ def _progress_ratings(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFrameSche
         {
             "system_code": parsing.parse_code(raw["system_code"]),
             "assessment_date": parsing.parse_date(raw["assessment_date"]),
-            "overall_rating": names,
+            "overall_rating": _known_or_as_written(names, raw["overall_rating"], not_given_is_blank=True),
             "rating_category": categories,
             "leadership_rating": parsing.parse_name(raw["leadership_rating"]),
             "source": parsing.parse_name(raw["source"]),
         },
         index=raw.index,
     )
-    schema = pa.DataFrameSchema(
+    raw_text = pa.DataFrameSchema(
         {
-            "system_code": _system_code(raw),
-            "assessment_date": pa.Column(
-                checks=[_required(raw, "assessment_date"), _parsed(raw, "assessment_date", "bad_date")],
-                nullable=True,
+            "system_code": _text_column(_required(raw, "system_code")),
+            "assessment_date": _text_column(
+                _required(raw, "assessment_date"), _parsed(raw, "assessment_date", "bad_date")
             ),
-            "overall_rating": pa.Column(
-                checks=[_required(raw, "overall_rating"), _parsed(raw, "overall_rating", "unknown_rating")],
-                nullable=True,
-            ),
+            "overall_rating": _text_column(_required(raw, "overall_rating")),
         },
-        name=PROGRESS_RATINGS.name,
+        name=f"{PROGRESS_RATINGS.name} raw text",
     )
-    return typed, schema
+    return typed, raw_text
 
 
 def _systems(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
@@ -416,19 +443,11 @@ def _systems(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
         },
         index=raw.index,
     )
-    schema = pa.DataFrameSchema(
-        {
-            "system_code": _system_code(raw),
-            "ods_code": _text(raw, "ods_code", False, _matches(r"Q[A-Z0-9]{2}", "bad_system_code")),
-            "system_name": _text(raw, "system_name", True),
-            "region": _text(raw, "region", True),
-            "successor_code": _text(
-                raw, "successor_code", False, _matches(SYSTEM_CODE_PATTERN, "bad_system_code")
-            ),
-        },
-        name=SYSTEMS.name,
+    raw_text = pa.DataFrameSchema(
+        {column: _text_column(_required(raw, column)) for column in ("system_code", "system_name", "region")},
+        name=f"{SYSTEMS.name} raw text",
     )
-    return typed, schema
+    return typed, raw_text
 
 
 def _system_control_totals(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
@@ -442,16 +461,16 @@ def _system_control_totals(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFram
         },
         index=raw.index,
     )
-    schema = pa.DataFrameSchema(
+    raw_text = pa.DataFrameSchema(
         {
             "financial_year": _year(raw, follows),
-            "system_code": _system_code(raw),
-            "control_total": _money(raw, "control_total", True, False),
-            "accepted": pa.Column(checks=[_parsed(raw, "accepted", "not_yes_no")], nullable=True),
+            "system_code": _text_column(_required(raw, "system_code")),
+            "control_total": _money(raw, "control_total"),
+            "accepted": _text_column(_parsed(raw, "accepted", "not_yes_no")),
         },
-        name=SYSTEM_CONTROL_TOTALS.name,
+        name=f"{SYSTEM_CONTROL_TOTALS.name} raw text",
     )
-    return typed, schema
+    return typed, raw_text
 
 
 _PARSERS: dict[str, Callable[[pd.DataFrame], tuple[pd.DataFrame, pa.DataFrameSchema]]] = {
@@ -462,27 +481,35 @@ _PARSERS: dict[str, Callable[[pd.DataFrame], tuple[pd.DataFrame, pa.DataFrameSch
 
 
 def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    """Run a schema lazily and return its failure cases as (index, column, rule); empty when all pass."""
+    """Run a schema lazily and return its failures as (index, column, rule), rule in the contract's
+    words; empty when all pass. A failure of no row (a dtype) is a bug in the parsers, so it is raised."""
     try:
         # inplace: nothing is coerced, so this only spares pandera a copy of the frame.
         schema.validate(frame, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
-        cases = cases[cases["index"].notna()]
+        if cases["index"].isna().any():
+            raise
+        columns = cases["column"].astype("str").to_numpy()
+        checks = cases["check"].astype("str").to_numpy()
         return pd.DataFrame(
             {
                 "index": cases["index"].astype("int64").to_numpy(),
-                "column": cases["column"].astype("str").to_numpy(),
-                "rule": cases["check"].astype("str").to_numpy(),
+                "column": columns,
+                "rule": [schemas.contract_rule(c, k) for c, k in zip(columns, checks, strict=True)],
             }
-        ).drop_duplicates(["index", "rule"] if schema.checks else ["index", "column", "rule"])
+        ).drop_duplicates(["index", "column", "rule"])
+    return _no_failures()
+
+
+def _no_failures() -> pd.DataFrame:
     return pd.DataFrame({"index": pd.Series(dtype="int64"), "column": [], "rule": []})
 
 
 def validate_rows(raw: RawTable) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply a file's row rules. Returns (typed frame indexed by line, problems frame)."""
-    typed, schema = typed_values(raw)
-    failures = _failures(schema, typed)
+    typed, schema, per_value = typed_values(raw)
+    failures = pd.concat([_failures(schema, typed), per_value], ignore_index=True)
     if raw.field_count_lines:
         extra = pd.DataFrame(
             {
@@ -540,86 +567,7 @@ def raw_values(raw_frame: pd.DataFrame, lines: np.ndarray, columns: np.ndarray) 
     return values
 
 
-def _keyed(frame: pd.DataFrame, columns: Iterable[str]) -> np.ndarray:
-    keyed = np.ones(len(frame), dtype=bool)
-    for column in columns:
-        keyed &= frame[column].notna().to_numpy()
-    return keyed
-
-
-def _group(frame: pd.DataFrame, columns: Iterable[str], cache: dict | None = None) -> np.ndarray:
-    """A non-negative integer per row, equal exactly where the rows' values in `columns` are equal (NA
-    equal to NA), and below a bound small enough for `np.bincount`.
-
-    Rules across rows compare these integers instead of strings: one hash pass per column, then
-    arithmetic (the codes of a combination multiply out when their product is small, as a year, a month
-    and a few thousand organisations do). `cache` keeps codes already made for a column or combination.
-    """
-    columns = tuple(columns)
-    cache = {} if cache is None else cache
-    if columns in cache:
-        return cache[columns]
-    if len(columns) == 1:
-        codes, _ = pd.factorize(frame[columns[0]])
-        group = codes.astype(np.int64) + 1
-    else:
-        limit = max(4 * len(frame), 1 << 22)
-        group = np.zeros(len(frame), dtype=np.int64)
-        span = 1
-        for column in columns:
-            part = _group(frame, (column,), cache)
-            size = int(part.max(initial=0)) + 1
-            if span * size > limit:
-                group, _ = pd.factorize(group)
-                group = group.astype(np.int64, copy=False)
-                span = int(group.max(initial=0)) + 1
-            group = group * size + part
-            span *= size
-        if span > limit:
-            group, _ = pd.factorize(group)
-            group = group.astype(np.int64, copy=False)
-    cache[columns] = group
-    return group
-
-
-def _in_groups_with(group: np.ndarray, counted: np.ndarray, keyed: np.ndarray) -> np.ndarray:
-    """Keyed rows whose group holds more than one distinct `counted` value among its keyed rows.
-
-    Each group gets one of its own values as a representative (whichever row's write lands last); the
-    group holds two values exactly when some row differs from it. No hashing of pairs needed.
-    """
-    if not keyed.any():
-        return keyed
-    rows = group[keyed]
-    values = counted[keyed]
-    size = int(group.max()) + 1
-    representative = np.zeros(size, dtype=values.dtype)
-    representative[rows] = values
-    differs = np.bincount(rows, weights=values != representative[rows], minlength=size)
-    return keyed & (differs[group] > 0)
-
-
-def _duplicated(frame: pd.DataFrame, key: tuple[str, ...], cache: dict | None = None) -> np.ndarray:
-    group = _group(frame, key, cache)
-    return _keyed(frame, key) & (np.bincount(group)[group] > 1)
-
-
-def _org_in_two_systems(frame: pd.DataFrame, cache: dict | None = None) -> np.ndarray:
-    keyed = _keyed(frame, ("financial_year", "org_code", "system_code"))
-    return _in_groups_with(
-        _group(frame, ("financial_year", "org_code"), cache), _group(frame, ("system_code",), cache), keyed
-    )
-
-
-def _control_total_varies(frame: pd.DataFrame, cache: dict | None = None) -> np.ndarray:
-    keyed = _keyed(frame, ("financial_year", "org_code", "control_total"))
-    return _in_groups_with(
-        _group(frame, ("financial_year", "org_code"), cache), _group(frame, ("control_total",), cache), keyed
-    )
-
-
 _CROSS_RULE_COLUMNS = {
-    "duplicate_key": None,
     "org_in_two_systems": "system_code",
     "control_total_varies": "control_total",
     "unknown_system": "system_code",
@@ -632,26 +580,16 @@ def cross_row_rules(kind: Kind, frame: pd.DataFrame, known_systems: set[str] | N
     `frame` is the typed rows of every file of the kind, with a unique index; `known_systems` is the set of
     system codes (ONS and ODS) the lookup knows, or None to skip that rule (the lookup itself).
     """
-
-    # Each rule is computed once on integer codes; pandera collects the rows that break it.
-    def rule(name: str, broken: np.ndarray) -> pa.Check:
-        passed = pd.Series(~broken, index=frame.index, copy=False)
-        return pa.Check(lambda f: passed, name=name, error=name, ignore_na=False)
-
-    codes: dict = {}
-    checks: list[pa.Check] = [rule("duplicate_key", _duplicated(frame, kind.key, codes))]
-    if kind is CONTROL_TOTALS:
-        checks += [
-            rule("org_in_two_systems", _org_in_two_systems(frame, codes)),
-            rule("control_total_varies", _control_total_varies(frame, codes)),
-        ]
-    if known_systems is not None and "system_code" in frame.columns:
-        system = frame["system_code"]
-        checks.append(rule("unknown_system", (system.notna() & ~system.isin(known_systems)).to_numpy()))
-    schema = pa.DataFrameSchema(checks=checks, name=f"{kind.name} across rows")
     probe = frame[[c for c in frame.columns if c in kind.names]]
-    failures = _failures(schema, probe)
-    key_column = kind.key[-1]
-    failures["column"] = failures["rule"].map(_CROSS_RULE_COLUMNS).fillna(key_column)
-    failures.loc[failures["rule"] == "duplicate_key", "column"] = key_column
-    return failures
+    checks, unique = schemas.across_rows_schemas(kind, known_systems)
+    found = [_failures(checks, probe)]
+    # The unique key is judged on the rows whose key occurs more than once, found by counting integer
+    # codes: pandas' `duplicated` over a million string keys costs more than the rest of the load. A key
+    # with a blank part is reported as `required`, never compared.
+    group = schemas.group_codes(probe, kind.key)
+    repeated = schemas.keyed_rows(probe, kind.key) & (np.bincount(group)[group] > 1)
+    if repeated.any():
+        found.append(_failures(unique, probe[repeated]))
+    failures = pd.concat(found, ignore_index=True)
+    failures["column"] = failures["rule"].map(_CROSS_RULE_COLUMNS).fillna(kind.key[-1])
+    return failures.drop_duplicates(["index", "rule"]).reset_index(drop=True)
