@@ -39,7 +39,7 @@ def no_actuals_message(year: str | None, month: int | None = None, who: str | No
 
 def has_actuals(rows: pd.DataFrame, month: int | None) -> pd.Series:
     """Per row: actuals reported and within months 1..month (the rows a year to date is built from)."""
-    reported = rows["actual_income"].notna() & rows["actual_expenditure"].notna()
+    reported = pd.Series(measures.reported(rows), index=rows.index)
     return reported & (rows["month"] <= month) if month else reported & False
 
 
@@ -699,15 +699,7 @@ def explore_rows(s: Scope) -> pd.DataFrame:
     rows = selected_rows(s, through_month=True, attributes=True)
     if rows.empty:
         return pd.DataFrame(columns=list(EXPLORE_COLUMNS.values()))
-    out = rows.assign(
-        plan_surplus=rows["plan_income"] - rows["plan_expenditure"],
-        actual_surplus=rows["actual_income"] - rows["actual_expenditure"],
-    )
-    out = out.assign(
-        variance=out["actual_surplus"] - out["plan_surplus"],
-        overspend=out["actual_expenditure"] - out["plan_expenditure"],
-    )
-    out = out[list(EXPLORE_COLUMNS)].rename(columns=EXPLORE_COLUMNS)
+    out = measures.add_row_measures(rows)[list(EXPLORE_COLUMNS)].rename(columns=EXPLORE_COLUMNS)
     for column in EXPLORE_MONEY:
         out[column] = formatting.scale(out[column].astype(float), s.unit)
     return with_units(out, EXPLORE_MONEY, s.unit).reset_index(drop=True)
