@@ -83,7 +83,7 @@ OPTIMISM_THRESHOLD_PCT = 0.25
 an organisation spending £500m a year; year-to-date variances in the NHS are typically a fraction of 1%)."""
 
 
-def _atoms(rows: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+def _atoms(rows: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, dict[str, object]]:
     """Each row's group number over ``keys`` (groups in order of first appearance, missing values a group of
     their own), and the groups' key values. ``pd.factorize`` per key: a third faster than a groupby's."""
     codes, uniques = pd.factorize(rows[keys[0]], use_na_sentinel=False)
@@ -93,7 +93,7 @@ def _atoms(rows: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFram
         codes, pairs = pd.factorize(codes.astype(np.int64) * len(more_uniques) + more)
         values = {k: v.take(pairs // len(more_uniques)) for k, v in values.items()}
         values[key] = pd.Index(more_uniques).take(pairs % len(more_uniques))
-    return codes, pd.DataFrame({k: v.array for k, v in values.items()})
+    return codes, {k: v.array for k, v in values.items()}
 
 
 def _org_totals(frame: pd.DataFrame, year: str | None, month: int | None, attr: str | None) -> pd.DataFrame:
@@ -105,8 +105,8 @@ def _org_totals(frame: pd.DataFrame, year: str | None, month: int | None, attr: 
     m = check_month(month)
     rows = year_rows(frame, year, _ORG_COLUMNS)
     n = len(rows)
-    atom, out = _atoms(rows, ["org_code"] if attr is None else ["org_code", attr])
-    k = len(out)
+    atom, key_values = _atoms(rows, ["org_code"] if attr is None else ["org_code", attr])
+    k = len(key_values["org_code"])
 
     def total(values: np.ndarray) -> np.ndarray:
         return np.bincount(atom, weights=values, minlength=k)
@@ -120,21 +120,25 @@ def _org_totals(frame: pd.DataFrame, year: str | None, month: int | None, attr: 
     use = to_date & has_actuals
     at_m = month_arr == m
     has_forecast = at_m & ~np.isnan(fc)
-    for c in MONEY_INPUTS:
-        out[f"{c}_ytd"] = total(np.where(use, rows[c].to_numpy(dtype=float), 0.0))
-    out["rows_without_actuals"] = total(to_date & ~has_actuals).astype(np.int64)
-    out["plan_surplus_full_year"] = total(pi - pe)
-    out["plan_expenditure_full_year"] = total(pe)
-    out["reporting"] = total(at_m & has_actuals) > 0
-    out["forecasting"] = total(has_forecast) > 0
-    out["forecast_outturn"] = np.where(out["forecasting"], total(np.where(has_forecast, fc, 0.0)), np.nan)
+    forecasting = total(has_forecast) > 0
     # The atom's latest row (highest month, then last in the file) stands for its control total and name.
     latest = np.full(k, -1, dtype=np.int64)
     np.maximum.at(latest, atom, month_arr * n + np.arange(n))
-    out["last_month"] = latest // max(n, 1)
-    out["control_total"] = rows["control_total"].to_numpy(dtype=float)[latest % max(n, 1)]
-    out["org_name"] = rows["org_name"].array.take(latest % max(n, 1))
-    return out
+    latest_row = latest % max(n, 1)
+    columns = {  # one frame built at once: inserting columns one by one costs 40 ms at a million rows
+        **key_values,
+        **{f"{c}_ytd": total(np.where(use, rows[c].to_numpy(dtype=float), 0.0)) for c in MONEY_INPUTS},
+        "rows_without_actuals": total(to_date & ~has_actuals).astype(np.int64),
+        "plan_surplus_full_year": total(pi - pe),
+        "plan_expenditure_full_year": total(pe),
+        "reporting": total(at_m & has_actuals) > 0,
+        "forecasting": forecasting,
+        "forecast_outturn": np.where(forecasting, total(np.where(has_forecast, fc, 0.0)), np.nan),
+        "last_month": latest // max(n, 1),
+        "control_total": rows["control_total"].to_numpy(dtype=float)[latest_row],
+        "org_name": rows["org_name"].array.take(latest_row),
+    }
+    return pd.DataFrame(columns)
 
 
 def _members(atoms: pd.DataFrame, key: str) -> pd.DataFrame:
