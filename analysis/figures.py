@@ -408,7 +408,8 @@ def spc_chart(
     points = result.points
     if points.empty or result.n_points < spc.MIN_POINTS:
         return empty_figure(result.message)
-    x = [str(i) for i in points.index]
+    # A monthly series is indexed by (financial year, month): its labels are made here, where they are shown.
+    x = [formatting.month_short(*i) if isinstance(i, tuple) else str(i) for i in points.index]
     value = formatting.scale(points["value"].astype(float), unit)
     figure = go.Figure()
     for column, label, dash in (

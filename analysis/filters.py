@@ -194,10 +194,7 @@ def resolve(filters: Filters, dataset: Dataset, options: Options | None = None) 
 # Filtering rows
 
 
-def _lookup(systems: pd.DataFrame | None, column: str) -> dict[str, object]:
-    if systems is None or systems.empty or column not in systems.columns:
-        return {}
-    return dict(zip(systems["system_code"], systems[column], strict=True))
+_lookup = measures.system_lookup
 
 
 def _rating_labels(ratings: pd.DataFrame | None, systems: pd.DataFrame | None) -> dict[str, str]:

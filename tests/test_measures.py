@@ -45,14 +45,20 @@ from analysis.measures import (
     ADDITIVE_COLUMNS,
     GRAIN_COLUMNS,
     MEASURE_COLUMNS,
+    PERIOD_LEVELS,
+    add_row_measures,
     forecast_view,
     latest_actual_month,
     latest_year,
+    money_measures,
     monthly_series,
+    monthly_variance_by_system,
     months_with_actuals,
     not_accepted,
     reconcile_system_control_totals,
+    reported,
     summary_table,
+    system_lookup,
     variance_attribution,
     waterfall_steps,
     ytd_summary,
@@ -71,6 +77,43 @@ def row(table: pd.DataFrame, column: str, key: str) -> pd.Series:
     match = table.loc[table[column] == key]
     assert len(match) == 1, table
     return match.iloc[0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The rules every measure is built from
+
+
+def test_row_measures_follow_the_contract():
+    rows = pd.DataFrame(
+        {
+            "plan_income": [100.0],
+            "actual_income": [105.0],
+            "plan_expenditure": [90.0],
+            "actual_expenditure": [100.0],
+        }
+    )
+    out = add_row_measures(rows).iloc[0]
+    assert (out.plan_surplus, out.actual_surplus, out.variance, out.overspend) == (10, 5, -5, 10)
+    assert money_measures(1.0, 2.0, 3.0, 5.0) == {
+        "plan_surplus": -2.0,
+        "actual_surplus": -3.0,
+        "variance": -1.0,
+        "overspend": 2.0,
+    }
+    sums = rows.add_suffix("_ytd")
+    assert add_row_measures(sums, "_ytd")["variance_ytd"].tolist() == [-5.0]
+
+
+def test_actuals_are_reported_only_when_income_and_expenditure_both_are():
+    rows = pd.DataFrame(
+        {"actual_income": [1.0, np.nan, 1.0, np.nan], "actual_expenditure": [1.0, 1.0, np.nan, np.nan]}
+    )
+    assert reported(rows).tolist() == [True, False, False, False]
+
+
+def test_system_lookup_is_empty_without_a_lookup_or_column():
+    assert system_lookup(SYSTEMS, "region")[S1] == "North"
+    assert system_lookup(None, "region") == {} and system_lookup(SYSTEMS, "nope") == {}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -318,7 +361,7 @@ def years_of_data(draw) -> pd.DataFrame:
         months = sorted(draw(st.sets(st.integers(1, 12), min_size=1, max_size=12)))
         control_total = draw(st.integers(-500, 500))
         cells = draw(st.lists(_ROW, min_size=len(months), max_size=len(months)))
-        for month, (plan_inc, plan_exp, reported, act_inc, act_exp, forecast) in zip(
+        for month, (plan_inc, plan_exp, has_actuals, act_inc, act_exp, forecast) in zip(
             months, cells, strict=True
         ):
             rows.append(
@@ -331,8 +374,8 @@ def years_of_data(draw) -> pd.DataFrame:
                     "org_type": org_type,
                     "plan_income": plan_inc,
                     "plan_expenditure": plan_exp,
-                    "actual_income": act_inc if reported else None,
-                    "actual_expenditure": act_exp if reported else None,
+                    "actual_income": act_inc if has_actuals else None,
+                    "actual_expenditure": act_exp if has_actuals else None,
                     "control_total": control_total,
                     "forecast_outturn": forecast,
                 }
@@ -453,6 +496,30 @@ def test_monthly_series_national_and_region_agree():
     assert national.iloc[2].variance_cum == 5
     with pytest.raises(ValueError):
         monthly_series(frame, "system", None, YEAR)
+
+
+def test_monthly_variance_by_system_is_indexed_by_year_and_month_across_a_year_end():
+    rows = org_rows("RA1", S1, year="2017/18", actuals={12: (100, 85)}) + org_rows(
+        "RA1", S1, actuals={1: (100, 80), 2: (100, 95), 3: (100, 90)}
+    )
+    rows += org_rows("RC1", S2, actuals={1: (100, 90)})
+    series = monthly_variance_by_system(ct_frame(rows), YEAR, 2)
+    assert list(series) == [S1, S2]
+    s1 = series[S1]
+    assert s1.index.names == list(PERIOD_LEVELS)
+    assert s1.index.tolist() == [("2017/18", 12), (YEAR, 1), (YEAR, 2)]  # month 3 is after the as-at month
+    assert s1.tolist() == [5.0, 10.0, -5.0]
+    assert list(monthly_variance_by_system(ct_frame(rows), YEAR, 2, codes=[S2])) == [S2]
+    assert monthly_variance_by_system(ct_frame(rows), "2016/17", None) == {}
+
+
+def test_monthly_variance_labels_are_made_where_shown():
+    from analysis import figures, spc
+
+    rows = org_rows("RA1", S1, actuals={m: (100, 90 + m) for m in range(1, 13)})
+    series = monthly_variance_by_system(ct_frame(rows), YEAR, None)[S1]
+    figure = figures.spc_chart(spc.spc_analysis(series, "increase"), "£000", "System One")
+    assert list(figure.data[0].x)[:2] == ["Apr 2018", "May 2018"]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import formatting, tables
+from analysis import formatting, measures, tables
 from analysis.views._scope import Scope, selected_rows, with_units
 
 EXPLORE_COLUMNS = {
@@ -49,15 +49,7 @@ def explore_rows(s: Scope) -> pd.DataFrame:
     rows = selected_rows(s, through_month=True, attributes=True)
     if rows.empty:
         return tables.mark(pd.DataFrame(columns=list(EXPLORE_COLUMNS.values())), money=EXPLORE_MONEY)
-    out = rows.assign(
-        plan_surplus=rows["plan_income"] - rows["plan_expenditure"],
-        actual_surplus=rows["actual_income"] - rows["actual_expenditure"],
-    )
-    out = out.assign(
-        variance=out["actual_surplus"] - out["plan_surplus"],
-        overspend=out["actual_expenditure"] - out["plan_expenditure"],
-    )
-    out = out[list(EXPLORE_COLUMNS)].rename(columns=EXPLORE_COLUMNS)
+    out = measures.add_row_measures(rows)[list(EXPLORE_COLUMNS)].rename(columns=EXPLORE_COLUMNS)
     for column in EXPLORE_MONEY:
         out[column] = formatting.scale(out[column].astype(float), s.unit)
     return with_units(out, EXPLORE_MONEY, s.unit).reset_index(drop=True)

@@ -33,7 +33,7 @@ def no_actuals_message(year: str | None, month: int | None = None, who: str | No
 
 def has_actuals(rows: pd.DataFrame, month: int | None) -> pd.Series:
     """Per row: actuals reported and within months 1..month (the rows a year to date is built from)."""
-    reported = rows["actual_income"].notna() & rows["actual_expenditure"].notna()
+    reported = pd.Series(measures.reported(rows), index=rows.index)
     return reported & (rows["month"] <= month) if month else reported & False
 
 
