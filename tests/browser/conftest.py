@@ -41,8 +41,10 @@ SERVER_LOG = ARTIFACTS / "streamlit-server.log"
 
 VIEWPORT = {"width": 1280, "height": 800}
 STARTUP_TIMEOUT_S = 60
-ACTION_TIMEOUT_MS = 30_000
-expect.set_options(timeout=15_000)
+# A busy machine (several suites sharing two cores) can stretch every wait: BROWSER_SLOWDOWN=3 triples them.
+_SLOWDOWN = max(1.0, float(os.environ.get("BROWSER_SLOWDOWN", "1") or 1))
+ACTION_TIMEOUT_MS = int(30_000 * _SLOWDOWN)
+expect.set_options(timeout=int(15_000 * _SLOWDOWN))
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 GUARDED_ERROR = "This view could not be drawn"
