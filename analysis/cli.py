@@ -61,7 +61,7 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def visible(text: str) -> str:
-    """text with every control character made visible (`\\x1b`, `\\n`): what the CLI prints for a
+    """Text with every control character made visible (`\\x1b`, `\\n`): what the CLI prints for a
     terminal, so a file name or cell cannot move the cursor, clear the screen or fake a line of output."""
     return _INVISIBLE.sub(_escape, text)
 
@@ -97,6 +97,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line: validate, summary, sample and export, as data-contract.md describes them."""
     parser = _Parser(
         prog="python -m analysis", description="ICS financial control totals: check and summarise extracts."
     )
@@ -263,6 +264,7 @@ def _print_validation(dataset: Dataset) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    """Report every file's rows and problems; exit 0 all valid, 1 rows quarantined, 2 a file unreadable."""
     from analysis.dataset import load_paths
 
     dataset = load_paths(args.paths)
@@ -274,6 +276,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_summary(args: argparse.Namespace) -> int:
+    """Print the year-to-date table at the chosen grain (CSV or JSON) on standard output."""
     from analysis.dataset import load_paths
     from analysis.measures import months_with_actuals, summary_table
 
@@ -303,6 +306,7 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 def run_sample(args: argparse.Namespace) -> int:
+    """Write a synthetic, valid extract set (or the bundled one); a folder of extracts is kept unless told."""
     from analysis import sample
 
     if not args.bundled and not 1 <= args.rows <= SAMPLE_MAX_ROWS:
@@ -412,33 +416,51 @@ def _export_filters(args: argparse.Namespace, dataset: Dataset):
     return resolve(asked, dataset, options), options
 
 
+class _Refused(Exception):
+    """Write nothing and exit 2; the lines say why (to standard error)."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__(*lines)
+        self.lines = lines
+
+
 def run_export(args: argparse.Namespace) -> int:
-    if not args.out.strip():
-        _say("error: --out is empty: give the path of the file to write, e.g. --out systems.csv", sys.stderr)
+    """Write what a download button writes (systems or rows as CSV/XLSX, the board pack as HTML/PDF)."""
+    try:
+        out, data = _export(args)
+        write_regular_file(out, data)
+    except UnsafeOutput as exc:
+        _say(f"error: {exc}", sys.stderr)
         return EXIT_UNREADABLE
+    except _Refused as refused:
+        for line in refused.lines:
+            _say(line, sys.stderr)
+        return EXIT_UNREADABLE
+    _say(display_path(out))
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> tuple[Path, bytes]:
+    """Where to write and what: the checks in the order a user meets them, then the file's bytes."""
+    if not args.out.strip():
+        raise _Refused("error: --out is empty: give the path of the file to write, e.g. --out systems.csv")
     out = Path(args.out)
     try:
         fmt = _export_format(args)
         check_output_file(out)  # before the work of making it: a path that cannot be written is said now
     except (ValueError, UnsafeOutput) as exc:
-        _say(f"error: {exc}", sys.stderr)
-        return EXIT_UNREADABLE
-    from analysis import boardpack, exports, views
+        raise _Refused(f"error: {exc}") from None
+    from analysis import boardpack
     from analysis.dataset import load_paths
-    from analysis.state import ViewState
 
     if fmt == "pdf" and not boardpack.pdf_available():
-        _say(f"error: {boardpack.NO_BROWSER}", sys.stderr)
-        return EXIT_UNREADABLE
+        raise _Refused(f"error: {boardpack.NO_BROWSER}")
     dataset = load_paths(args.paths)
     if dataset.file_errors:
-        for report in dataset.file_errors:
-            _say(f"{report.path}: cannot be read: {report.error}", sys.stderr)
-        _say("Nothing was written: fix or remove the unreadable file(s).", sys.stderr)
-        return EXIT_UNREADABLE
+        lines = [f"{report.path}: cannot be read: {report.error}" for report in dataset.file_errors]
+        raise _Refused(*lines, "Nothing was written: fix or remove the unreadable file(s).")
     if dataset.control_totals.empty:
-        _say("No valid control-total rows to export.", sys.stderr)
-        return EXIT_UNREADABLE
+        raise _Refused("No valid control-total rows to export.")
     if dataset.rows_quarantined:
         _say(
             f"{dataset.rows_quarantined} quarantined rows were left out (run `python -m analysis validate` "
@@ -448,9 +470,15 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         filters, options = _export_filters(args, dataset)
     except ValueError as exc:
-        _say(f"error: {exc}", sys.stderr)
-        return EXIT_UNREADABLE
-    names = options.systems
+        raise _Refused(f"error: {exc}") from None
+    return out, _export_bytes(args, fmt, dataset, filters, options.systems)
+
+
+def _export_bytes(args: argparse.Namespace, fmt: str, dataset, filters, names) -> bytes:
+    """The board pack (HTML or PDF) or a table (CSV or XLSX) for the resolved filters."""
+    from analysis import boardpack, exports, views
+    from analysis.state import ViewState
+
     state = ViewState(filters, args.unit, args.restate)
     link = exports.view_link(state, page=EXPORT_PAGES[args.what], system_names=names)
     if args.what == "pack":
@@ -463,37 +491,27 @@ def run_export(args: argparse.Namespace) -> int:
             link=link,
         )
         try:
-            data = boardpack.board_pack_pdf(document) if fmt == "pdf" else document.encode("utf-8")
+            return boardpack.board_pack_pdf(document) if fmt == "pdf" else document.encode("utf-8")
         except boardpack.PdfUnavailable as exc:
-            _say(f"error: {exc}", sys.stderr)
-            return EXIT_UNREADABLE
+            raise _Refused(f"error: {exc}") from None
+    scope = views.scope(dataset, state)
+    if args.what == "systems":
+        frame, title = views.systems(scope).table, "Systems side by side"
     else:
-        scope = views.scope(dataset, state)
-        if args.what == "systems":
-            frame, title = views.systems(scope).table, "Systems side by side"
-        else:
-            frame, title = views.explore_rows(scope), "Filtered rows (organisation by month)"
-        if frame.empty:
-            _say("No rows match the filters: the file has a header only.", sys.stderr)
-        if fmt == "csv":
-            data = exports.csv_bytes(frame)
-        else:
-            info = exports.extract_info(dataset, state, link, title=title, system_names=names)
-            try:
-                data = exports.xlsx_bytes(frame, info, args.unit, sheet_name=args.what.capitalize())
-            except exports.ExtractTooLarge as exc:
-                _say(f"error: {exc}", sys.stderr)
-                return EXIT_UNREADABLE
+        frame, title = views.explore_rows(scope), "Filtered rows (organisation by month)"
+    if frame.empty:
+        _say("No rows match the filters: the file has a header only.", sys.stderr)
+    if fmt == "csv":
+        return exports.csv_bytes(frame)
+    info = exports.extract_info(dataset, state, link, title=title, system_names=names)
     try:
-        write_regular_file(out, data)
-    except UnsafeOutput as exc:
-        _say(f"error: {exc}", sys.stderr)
-        return EXIT_UNREADABLE
-    _say(display_path(out))
-    return EXIT_OK
+        return exports.xlsx_bytes(frame, info, args.unit, sheet_name=args.what.capitalize())
+    except exports.ExtractTooLarge as exc:
+        raise _Refused(f"error: {exc}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit status, and a one-line message instead of a traceback."""
     args = build_parser().parse_args(argv)
     handlers = {"validate": run_validate, "summary": run_summary, "sample": run_sample, "export": run_export}
     try:

@@ -52,13 +52,16 @@ class Kind:
 
     @property
     def required(self) -> tuple[str, ...]:
+        """The columns a file of this kind must have."""
         return tuple(c.name for c in self.columns if c.required)
 
     @property
     def names(self) -> tuple[str, ...]:
+        """Every column name, in the contract's order."""
         return tuple(c.name for c in self.columns)
 
     def expected_header(self) -> str:
+        """The canonical header line, quoted in messages about a file that lacks one."""
         return ",".join(self.names)
 
 

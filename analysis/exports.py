@@ -179,6 +179,7 @@ class ExtractInfo:
 
     @property
     def product(self) -> str:
+        """The product name and version, as extracts name their maker."""
         return f"{PRODUCT} {self.version}"
 
     def items(self, rows: int | None = None, columns: int | None = None) -> list[tuple[str, object]]:

@@ -41,6 +41,7 @@ class FileReport:
 
     @property
     def readable(self) -> bool:
+        """Whether the file could be read at all (no file-level error)."""
         return self.error is None
 
 
@@ -61,8 +62,10 @@ class Dataset:
 
     @property
     def rows_quarantined(self) -> int:
+        """Rows held back, over every file."""
         return sum(f.quarantined for f in self.files)
 
     @property
     def file_errors(self) -> list[FileReport]:
+        """The files that could not be read."""
         return [f for f in self.files if not f.readable]

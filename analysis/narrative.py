@@ -361,7 +361,7 @@ def system_narrative(
 
 
 def _counts(n: int, n_adverse: int, n_favourable: int, n_on_plan: int) -> str:
-    """``3 of 5 systems are adverse, 1 favourable and 1 on plan.``, ``All 5 systems are favourable.``"""
+    """``3 of 5 systems are adverse, 1 favourable and 1 on plan.``, ``All 5 systems are favourable.``."""
     for count, word in ((n_adverse, "adverse"), (n_favourable, "favourable"), (n_on_plan, "on plan")):
         if count == n:
             return f"All {n} systems are {word}."

@@ -68,6 +68,7 @@ class RawTable:
 
     @property
     def rows(self) -> int:
+        """Data rows read (blank lines are not rows)."""
         return len(self.frame)
 
 
@@ -355,7 +356,7 @@ def _handled_rows(
 
 
 def _read_fast(data: bytes, name: str) -> RawTable | None:
-    """pyarrow's CSV parser on the UTF-8 text, or None where only the exact reader can be trusted.
+    """Pyarrow's CSV parser on the UTF-8 text, or None where only the exact reader can be trusted.
 
     Every line stays a row of its own (`ignore_empty_lines=False`); lines with the wrong number of fields
     go to `invalid_row_handler` with their line number and text, and are tokenised like the exact reader

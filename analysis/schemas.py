@@ -67,6 +67,7 @@ class Text(pandas_engine.DataType):
     type = _STR
 
     def check(self, pandera_dtype, data_container=None) -> bool:
+        """A cheap type check: the column's dtype, not every value."""
         if data_container is not None:
             return data_container.dtype == _STR
         return str(pandera_dtype) in {"str", "string[pyarrow]"}
@@ -165,6 +166,7 @@ class ControlTotalsAcrossRows(pa.DataFrameModel):
 
     @pa.dataframe_check(name="org_in_two_systems", ignore_na=False)
     def one_system_per_org_year(cls, frame: pd.DataFrame) -> pd.Series:
+        """Rows of an organisation that sits in two systems in one financial year."""
         keyed = keyed_rows(frame, ("financial_year", "org_code", "system_code"))
         broken = in_groups_with(
             group_codes(frame, ("financial_year", "org_code")), group_codes(frame, ("system_code",)), keyed
@@ -173,6 +175,7 @@ class ControlTotalsAcrossRows(pa.DataFrameModel):
 
     @pa.dataframe_check(name="control_total_varies", ignore_na=False)
     def one_control_total_per_org_year(cls, frame: pd.DataFrame) -> pd.Series:
+        """Rows of an organisation-year whose control total differs between months."""
         keyed = keyed_rows(frame, ("financial_year", "org_code", "control_total"))
         broken = in_groups_with(
             group_codes(frame, ("financial_year", "org_code")), group_codes(frame, ("control_total",)), keyed
@@ -213,6 +216,7 @@ ACROSS_ROWS_MODELS: dict[str, type[pa.DataFrameModel]] = {
 
 
 def row_schema(kind: Kind) -> pa.DataFrameSchema:
+    """The pandera schema that judges one kind of file row by row."""
     return ROW_MODELS[kind.name].to_schema()
 
 
@@ -328,7 +332,7 @@ def in_groups_with(group: np.ndarray, counted: np.ndarray, keyed: np.ndarray) ->
 
 
 def warm_up() -> None:
-    """pandera registers its backends and dtype engines on first use (imports and registrations, ~0.2-0.5 s
+    """Pandera registers its backends and dtype engines on first use (imports and registrations, ~0.2-0.5 s
     in all): pay that once when validation is imported, like any import, not inside the first load."""
     frame = pd.DataFrame(
         {

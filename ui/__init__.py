@@ -1,0 +1,1 @@
+"""The Streamlit side of the dashboard: data loading, page context, widgets and downloads."""

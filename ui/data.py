@@ -153,6 +153,7 @@ def load_uploads(files: list[tuple[str, bytes]]) -> Dataset:
 
 
 def clear_uploads() -> None:
+    """Forget this session's uploaded files, so the pages go back to the data folder."""
     st.session_state.pop(UPLOAD_KEY, None)
 
 

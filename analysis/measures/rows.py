@@ -89,6 +89,7 @@ def check_month(month: int | None) -> int:
 
 
 def check_grain(by: str) -> None:
+    """Raise ValueError for a grain the summaries do not know."""
     if by not in GRAINS:
         raise ValueError(f"by must be one of {', '.join(GRAINS)}, not {by!r}")
 
