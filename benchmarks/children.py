@@ -161,6 +161,7 @@ def _assert_clean(at) -> None:
 
 
 def child_main(argv: list[str]) -> None:
+    """One measurement in this fresh process; prints its result as JSON."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--child", required=True)
     parser.add_argument("--path", required=True)
@@ -196,6 +197,7 @@ def child_main(argv: list[str]) -> None:
 
 
 def run_child(kind: str, path: Path, *extra: str, timeout: int = 3600) -> dict:
+    """Run one measurement in a fresh process and return its JSON result."""
     command = [sys.executable, str(RUN_SCRIPT), "--child", kind, "--path", str(path), *extra]
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     for line in done.stdout.splitlines():

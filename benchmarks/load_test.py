@@ -69,6 +69,8 @@ SMALL_FRAME = 512
 
 @dataclass
 class Stats:
+    """What the sessions measured: every step's time, and the failures."""
+
     steps: list[tuple[str, float]] = field(default_factory=list)
     """(kind, seconds) of every step; math.inf for a step that timed out."""
     errors: list[str] = field(default_factory=list)
@@ -79,6 +81,7 @@ class Stats:
 
 
 def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -117,6 +120,7 @@ def machine_cpu_seconds() -> tuple[float, float]:
 
 
 def machine() -> str:
+    """This machine in words (processor, cores, memory), for the report."""
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -134,6 +138,7 @@ def machine() -> str:
 
 
 def start_server(port: int, data_dir: str | None, run_times: str | None = None) -> subprocess.Popen:
+    """Start `streamlit run app.py` on loopback and wait until it answers its health check."""
     env = dict(os.environ)
     if data_dir:
         env["DATA_DIR"] = data_dir
@@ -198,10 +203,12 @@ class Session:
             self.runs_finished += 1
 
     async def run_finished(self, mark: int) -> None:
+        """Wait until the server reports a rerun finished after `mark`."""
         while self.runs_finished <= mark:
             await asyncio.sleep(0.02)
 
     async def run(self, until: float, ramp: float) -> None:
+        """One person's session: open pages and change filters until `until`."""
         await asyncio.sleep(self.seed * ramp)  # people arrive over a minute, not in the same instant
         context = await self.browser.new_context(viewport={"width": 1280, "height": 800})
         page = await context.new_page()
@@ -281,6 +288,7 @@ async def where(page) -> str:
 async def run(
     sessions: int, minutes: float, base: str, server_pid: int, step_timeout: float, ramp: float
 ) -> tuple[Stats, list[float]]:
+    """Run every session at once and sample the server's memory meanwhile."""
     from playwright.async_api import async_playwright
 
     stats = Stats()
@@ -303,6 +311,7 @@ async def run(
 
 
 def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile, timeouts counted as infinite."""
     if not values:
         return float("nan")
     ordered = sorted(values)
@@ -310,6 +319,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def seconds(value: float, timeout: float | None = None) -> str:
+    """A time in words, or the timeout it exceeded."""
     if math.isinf(value):
         return f"> {timeout:g} s" if timeout else "timed out"
     if math.isnan(value):
@@ -318,6 +328,7 @@ def seconds(value: float, timeout: float | None = None) -> str:
 
 
 def spread(values: list[float], timeout: float | None = None, qs=(50, 90, 99)) -> str:
+    """p50 / p90 / p99 of the values, in words."""
     return " / ".join(seconds(percentile(values, q), timeout) for q in qs)
 
 
@@ -333,6 +344,7 @@ def read_run_times(path: Path) -> list[tuple[str, float, float, str]]:
 
 
 def report(args, stats: Stats, memory: list[float], started_mb: float, runs, cpu: dict) -> str:
+    """The load test's results as Markdown."""
     steps = [s for _, s in stats.steps]
     failed = sum(math.isinf(s) for s in steps)
     by_kind = {}
@@ -398,6 +410,7 @@ def report(args, stats: Stats, memory: list[float], started_mb: float, runs, cpu
 
 
 def main() -> int:
+    """Run the load test from the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--minutes", type=float, default=3.0)

@@ -71,6 +71,7 @@ def _measure(fn: Callable[[], object]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Profile one read + validate stage by stage."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -129,6 +129,7 @@ def _size_label(rows: int) -> str:
 
 
 def markdown(results: list[dict], budgets: list[dict], info: dict, repeat: int) -> str:
+    """The results table and budgets as Markdown."""
     sizes = [r["rows"] for r in results]
     header = "| measurement | " + " | ".join(f"{_size_label(s)} rows" for s in sizes) + " |"
     lines = [header, "|---|" + "---:|" * len(sizes)]
@@ -161,6 +162,7 @@ def markdown(results: list[dict], budgets: list[dict], info: dict, repeat: int) 
 
 
 def write_reports(text: str, payload: dict) -> None:
+    """Write results.md and results.json beside the benchmarks."""
     RESULTS_MD.write_text("# Benchmark results\n\nWritten by `benchmarks/run.py`.\n\n" + text + "\n")
     RESULTS_JSON.write_text(json.dumps(payload, indent=2, default=str) + "\n")
     if PERFORMANCE_MD.exists():

@@ -56,6 +56,7 @@ PARTS = frozenset({"read", "filter", "rerun", "cold"})
 
 
 def machine() -> dict:
+    """This machine and the versions that matter to the timings."""
     import pandas
     import pandera
     import pyarrow
@@ -95,6 +96,7 @@ def _median(values: list[float]) -> float:
 def measure_size(
     rows: int, repeat: int, quick: bool, browser: bool, log, only: frozenset[str] = PARTS
 ) -> dict:
+    """Every chosen measurement at one sample size."""
     from analysis.sample import write_sample
     from benchmarks.messy import write_messy
 
@@ -187,6 +189,7 @@ def measure_size(
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the samples, run the measurements and write the report."""
     argv = sys.argv[1:] if argv is None else argv
     if "--child" in argv:
         child_main(argv)
