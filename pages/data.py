@@ -37,6 +37,7 @@ with sources:
             f"until it is fixed. {shell.plain(report.error)}",
             icon=":material/error:",
         )
+    data.offer_to_accept_folder_changes()
 
     st.subheader("Upload your own extracts")
     shell.upload_form(using_uploads=ctx.origin == data.UPLOADS_ORIGIN)
