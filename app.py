@@ -5,7 +5,9 @@ Run with `make run` (or `streamlit run app.py`). Set DATA_DIR to a folder of CSV
 
 import streamlit as st
 
-from ui import shell
+from ui import server_guard, shell
+
+server_guard.keep_shared_caches_from_browsers()
 
 st.set_page_config(
     page_title="ICS finances against plan",

@@ -157,6 +157,9 @@ def _folder_dataset() -> LoadedData:
     key = str(folder)
     in_use = _IN_USE.get(key)
     if in_use is not None and in_use.signature == signature:
+        if key in _HELD_BACK:  # the files are back exactly as they were
+            with _FOLDER_LOCK:
+                _HELD_BACK.pop(key, None)
         return LoadedData(in_use.dataset, origin)
     dataset = _load_folder(key, signature)
     lost = () if in_use is None else losses(in_use.dataset, dataset)
