@@ -3,13 +3,17 @@
 Run with `make run` (or `streamlit run app.py`). Set DATA_DIR to a folder of CSV extracts to use your own.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
-from ui import context, run
+from ui import context, run, server_guard
+
+server_guard.keep_shared_caches_from_browsers()
 
 st.set_page_config(
     page_title="ICS finances against plan",
-    page_icon=":material/account_balance:",
+    page_icon=Path(__file__).parent / "assets" / "favicon.png",  # served by the app, not a font host
     layout="wide",
     initial_sidebar_state="expanded",
 )

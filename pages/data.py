@@ -40,6 +40,7 @@ with sources:
             f"until it is fixed. {plain(report.error)}",
             icon=":material/error:",
         )
+    data.offer_to_accept_folder_changes()
 
     st.subheader("Upload your own extracts")
     upload_form(using_uploads=ctx.origin == data.UPLOADS_ORIGIN)

@@ -226,4 +226,6 @@ def test_an_entry_appearing_later_is_noticed(folder: Path) -> None:
     os.mkfifo(folder / "pipe.csv")
     at.run()
     assert not at.exception
-    assert any("pipe.csv" in w for w in texts(at.warning))
+    assert "1 file could not be read: see the Data page." in texts(at.warning)
+    at.switch_page("pages/data.py").run()
+    assert any(e.startswith("**pipe.csv** could not be read.") for e in texts(at.error))

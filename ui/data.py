@@ -2,14 +2,20 @@
 
 Loading is cached on what the files are (path, size, modification and change times, inode, and the
 content's sha256 while a file is freshly written; uploads by their sha256), so a rerun costs nothing and a
-changed file is read again on the next rerun. Uploaded data is held in this session only. If a DATA_DIR file
-turns unreadable while the app runs, the last good dataset is served with a warning.
+changed file is read again on the next rerun. Uploaded data is held in this session only.
+
+The folder read in use is held for the whole server. A newer read that lost data against it (a file gone,
+unreadable, or with fewer rows: `analysis.folder_changes.losses`) is held back: every session keeps the
+read in use and says what changed, when, and what to do, until the folder is fixed or someone presses
+"Use the files as they are now" on the Data page.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +23,12 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.dataset import BUNDLED_DIR, Source, list_folder, load_paths, load_sources
+from analysis.folder_changes import losses
 from analysis.model import Dataset, FileReport
 from analysis.safe_files import display_path
 
 UPLOAD_KEY = "uploaded_dataset"
+LOG = logging.getLogger("ics_dashboard")
 
 
 @dataclass(frozen=True)
@@ -75,15 +83,60 @@ def _signature(folder: Path) -> Signature:
     return tuple(_file_key(p, now) for p in listing.files) + skipped
 
 
-@st.cache_resource(max_entries=2, show_spinner="Reading and checking the extracts…")
+@st.cache_resource(max_entries=1, show_spinner="Reading and checking the extracts…")
 def _load_folder(folder: str, signature: Signature) -> Dataset:
     """Read a folder once per distinct set of file versions (the signature is the cache key).
 
-    Two entries, the data in use and the version before it: at national scale each holds a million-row
-    dataset, and older versions of an edited folder are of no use.
+    One entry, the newest read: the read in use is also held in `_IN_USE`, so while a newer read is held
+    back the server holds two datasets (each a million rows at national scale), never more.
     """
     del signature
     return load_paths([folder])
+
+
+@dataclass(frozen=True)
+class FolderRead:
+    """A read of the data folder the server has in use, and when it was made."""
+
+    dataset: Dataset
+    signature: Signature
+    read_at: float
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """A read of the data folder that lost data against the one in use, so it is not used yet."""
+
+    signature: Signature
+    losses: tuple[str, ...]
+    noticed_at: float
+
+
+_IN_USE: dict[str, FolderRead] = {}
+"""Per data folder, the read every session is shown. Held for the whole server, outside Streamlit's caches:
+a session opened after a file broke gets the same data as one opened before, and a cache cleared from a
+browser costs no re-read of the folder."""
+_HELD_BACK: dict[str, HeldBack] = {}
+"""Per data folder, the newer read held back because it lost data (until fixed or accepted)."""
+_FOLDER_LOCK = threading.Lock()
+
+
+def _when(seconds: float) -> str:
+    return time.strftime("%H:%M UTC on %d %b %Y", time.gmtime(seconds))
+
+
+def _held_back_warning(in_use: FolderRead, held: HeldBack) -> str:
+    """What changed, when, what is shown instead, and what to do: the banner on every page."""
+    return (
+        f"{'; '.join(held.losses)}, so the last good data is shown (read at {_when(in_use.read_at)}; the "
+        f"change was noticed at {_when(held.noticed_at)}). See the Data page for what went wrong. To fix it, "
+        f"put the file back or finish copying it; if the change is intended, press “{ACCEPT_LABEL}” on the "
+        "Data page."
+    )
+
+
+ACCEPT_LABEL = "Use the files as they are now"
+"""The Data page's button that tells the app a folder which lost files or rows is meant to be that way."""
 
 
 def _folder_dataset() -> LoadedData:
@@ -100,22 +153,55 @@ def _folder_dataset() -> LoadedData:
             f"The data folder {folder} cannot be read: {exc.strerror or exc}. Give the account the dashboard "
             "runs as permission to read it, or set DATA_DIR to another folder."
         ) from exc
-    dataset = _load_folder(str(folder), signature)
     origin = "bundled illustrative data" if folder == BUNDLED_DIR else f"files in {folder}"
-    last_good = st.session_state.get("_last_good_folder")
-    if dataset.file_errors and last_good is not None and last_good.origin == origin:
-        unread = tuple(dataset.file_errors)
-        return LoadedData(
-            last_good.dataset,
-            last_good.origin,
-            f"{', '.join(r.name for r in unread)} could not be read just now, so the last good data is "
-            "shown. See the Data page for what went wrong.",
-            unread,
-        )
-    loaded = LoadedData(dataset, origin)
-    if not dataset.file_errors:
-        st.session_state["_last_good_folder"] = loaded
-    return loaded
+    key = str(folder)
+    in_use = _IN_USE.get(key)
+    if in_use is not None and in_use.signature == signature:
+        if key in _HELD_BACK:  # the files are back exactly as they were
+            with _FOLDER_LOCK:
+                _HELD_BACK.pop(key, None)
+        return LoadedData(in_use.dataset, origin)
+    dataset = _load_folder(key, signature)
+    lost = () if in_use is None else losses(in_use.dataset, dataset)
+    with _FOLDER_LOCK:
+        if not lost:
+            _IN_USE[key] = FolderRead(dataset, signature, time.time())
+            _HELD_BACK.pop(key, None)
+            return LoadedData(dataset, origin)
+        before = _HELD_BACK.get(key)
+        if before is None:
+            LOG.warning("Data folder %s lost data (%s); the last good read stays", key, "; ".join(lost))
+        held = HeldBack(signature, lost, before.noticed_at if before else time.time())
+        _HELD_BACK[key] = held
+    was_readable = {r.path for r in in_use.dataset.files if r.readable}
+    unread = tuple(r for r in dataset.file_errors if r.path in was_readable)
+    return LoadedData(in_use.dataset, origin, _held_back_warning(in_use, held), unread)
+
+
+def accept_folder_as_is(folder: Path, signature: Signature) -> None:
+    """Use the folder's read with this signature from now on, for every session, though it lost data."""
+    dataset = _load_folder(str(folder), signature)
+    with _FOLDER_LOCK:
+        _IN_USE[str(folder)] = FolderRead(dataset, signature, time.time())
+        _HELD_BACK.pop(str(folder), None)
+    LOG.warning("Data folder %s: its files as they are now were accepted from the Data page", folder)
+
+
+def offer_to_accept_folder_changes() -> None:
+    """On the Data page while a folder read is held back: the way to say the change is intended."""
+    if UPLOAD_KEY in st.session_state:
+        return
+    folder = data_dir()
+    held = _HELD_BACK.get(str(folder))
+    if held is None:
+        return
+    st.write(
+        "If the files were meant to change this way (a file removed or shortened on purpose), use them as "
+        "they are now. Every session then shows the new figures."
+    )
+    if st.button(ACCEPT_LABEL, key="accept_folder_changes"):
+        accept_folder_as_is(folder, held.signature)
+        st.rerun()
 
 
 UPLOADS_ORIGIN = "files uploaded in this session"
