@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
+NGINX ?= /usr/sbin/nginx
 
 .PHONY: run test lint benchmark browser sample
 
@@ -20,16 +21,20 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py
 
-## Install what the tests need (Python packages, Debian's chromium for browser tests) and run them all.
+## Install what the tests need (Python packages, Debian's chromium and nginx for browser tests) and run them all.
 test: $(VENV)/.dev browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
-## Debian's chromium for the browser tests (needs root or sudo; Playwright cannot download browsers here).
+## Debian's chromium and nginx for the browser tests (needs root or sudo; Playwright cannot download
+## browsers here). nginx is for the reverse-proxy test, which starts its own on a free loopback port.
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; \
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing="chromium"; \
+	[ -x $(NGINX) ] || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; fi; \
 	fi
 
 lint: $(VENV)/.dev
