@@ -21,7 +21,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py
 
-## Install what the tests need (Python packages, Debian's chromium and nginx for browser tests) and run them all.
+## Install what the tests need (Python packages; Debian's chromium and nginx) and run them all.
 test: $(VENV)/.dev browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest

@@ -12,12 +12,14 @@ directory; it is stopped at the end. Its logs are copied to `artifacts/nginx-*.l
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -131,6 +133,16 @@ http {{
 """
 
 
+def stop_nginx(proxy: subprocess.Popen) -> None:
+    """A fast shutdown (SIGTERM: the master stops its workers); if it hangs, kill its process group, so
+    no worker is left serving."""
+    try:
+        stop(proxy)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # the whole group has gone, as it should
+            os.killpg(proxy.pid, signal.SIGKILL)
+
+
 @dataclass(frozen=True)
 class Proxied:
     base: str
@@ -151,6 +163,8 @@ def proxied(nginx: Path, chromium: Path, tmp_path_factory: pytest.TempPathFactor
     assert option(words, "--server.address") == "127.0.0.1", "the app should listen on loopback only"
 
     app_port, proxy_port = free_port(), free_port()
+    while proxy_port == app_port:
+        proxy_port = free_port()
     public = f"http://127.0.0.1:{proxy_port}/{base_path}"
     assert urlsplit(env["APP_BASE_URL"]).path.strip("/") == base_path
     env["APP_BASE_URL"] = public
@@ -170,6 +184,7 @@ def proxied(nginx: Path, chromium: Path, tmp_path_factory: pytest.TempPathFactor
                 [str(nginx), "-p", f"{prefix}/", "-c", str(config), "-e", str(error_log)],
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: the workers go with the master
             )
         try:
             wait_until_healthy(
@@ -181,7 +196,7 @@ def proxied(nginx: Path, chromium: Path, tmp_path_factory: pytest.TempPathFactor
             )
             yield Proxied(public, prefix / "access.log")
         finally:
-            stop(proxy)
+            stop_nginx(proxy)
             for name in ("error.log", "access.log"):
                 if (prefix / name).exists():
                     shutil.copy(prefix / name, ARTIFACTS / f"nginx-{name}")
