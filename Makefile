@@ -4,6 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 # Where chromium is; the app, tests and benchmarks read the same variable (analysis/chromium.py).
 CHROMIUM_PATH ?= /usr/bin/chromium
+NGINX ?= /usr/sbin/nginx
 
 .PHONY: run test lint benchmark browser sample
 
@@ -21,15 +22,19 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py
 
-## Install what the tests need (Python packages, Debian's chromium for browser tests), lint, run every test.
+## Install what the tests need (Python packages; Debian's chromium and nginx), lint, run every test.
 test: $(VENV)/.dev browser lint
 	$(PY) -m pytest
 
-## Debian's chromium for the browser tests (needs root or sudo; Playwright cannot download browsers here).
+## Debian's chromium and nginx for the browser tests (needs root or sudo; Playwright cannot download
+## browsers here). nginx is for the reverse-proxy test, which starts its own on a free loopback port.
 browser:
-	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; \
+	@missing=""; \
+	[ -x "$(CHROMIUM_PATH)" ] || missing="chromium"; \
+	[ -x $(NGINX) ] || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; fi; \
 	fi
 
 ## Style (ruff), formatting (ruff format) and the import contracts of pyproject.toml (import-linter).

@@ -1,8 +1,9 @@
 """Files people take away: CSV and Excel that open correctly, say where they came from, and run nothing.
 
-* Text cells beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return are prefixed with ``'`` (OWASP
-  CSV injection guidance), in CSV and in Excel alike; numbers stay numbers, so a negative amount is still
-  ``-1234.5``, not text.
+* Text cells beginning with ``=``, ``+``, ``-``, ``@`` (or their full-width forms), tab or carriage return
+  are prefixed with ``'`` (OWASP CSV injection guidance), in CSV and in Excel alike; numbers stay numbers,
+  so a negative amount is still ``-1234.5``, not text. A lone ``-`` and a plain number held as text
+  (``-5``) are left as written: they cannot be formulas (:func:`neutralise_text`).
 * CSV is UTF-8 with a byte-order mark (so Excel shows ``£``) and CRLF line ends, without the index.
 * Excel is written by xlsxwriter with ``strings_to_formulas``, ``strings_to_urls`` and ``strings_to_numbers``
   off, so no cell of data ever becomes a formula, link or number it was not. Money cells hold numbers with a
@@ -18,6 +19,7 @@ import io
 import math
 import numbers
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,7 +35,9 @@ from analysis.model import Dataset
 from analysis.report import status_sentence
 from analysis.state import ViewState
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""First characters that make a spreadsheet read a cell as a formula: OWASP's six, and the full-width
+``＝ ＋ － ＠`` (U+FF1D, U+FF0B, U+FF0D, U+FF20), which Excel takes as their ASCII forms."""
 PRODUCT = "ICS financial control totals dashboard"
 DEFAULT_BASE_URL: Final = "http://localhost:8501"
 """Where the dashboard runs when ``APP_BASE_URL`` is not set; links in extracts start with it."""
@@ -58,9 +62,26 @@ CSV_MIME: Final = "text/csv"
 # Neutralising text
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]+)?", re.ASCII)
+"""An ASCII sign, digits (optionally grouped in threes by commas) and decimals, and nothing else."""
+
+
+def _cannot_be_formula(text: str) -> bool:
+    """A lone ``-`` (the usual "no figure" placeholder) or a plain number such as ``-5`` or ``-1,234.5``.
+
+    OWASP prefixes every cell that starts with a trigger, but a placeholder or a plain number cannot hold a
+    formula, and the ``'`` would then show in Excel as part of a wrong value (``'-``, ``'-5``). The test is
+    strict: ASCII digits only, the whole cell (no space, newline, second sign, ``%`` or letter), so anything
+    else that starts with a trigger is still neutralised.
+    """
+    if text == "-":
+        return True
+    return any(ch.isdigit() for ch in text) and _PLAIN_NUMBER.fullmatch(text) is not None
+
+
 def neutralise_text(value: object) -> object:
     """Prefix a text value that a spreadsheet would run as a formula; other values pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _cannot_be_formula(value):
         return "'" + value
     return value
 

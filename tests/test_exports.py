@@ -18,7 +18,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from analysis_frames import S1, S2, YEAR, ct_frame, make_dataset, org_rows, systems_frame
-from conftest import ct_text, systems_text
+from conftest import ct_text, default_ct_rows, load_texts, systems_text
 
 import analysis
 from analysis import exports, figures, tables, views
@@ -38,8 +38,34 @@ PAYLOADS = (
     '=HYPERLINK("http://x","y")',
     "\t=1+2",
     "\r=1+2",
+    "\uff1d1+2",  # full-width ＝: Excel reads ＝ ＋ － ＠ at the start of a cell as their ASCII forms
+    "\uff0bcmd",
+    "\uff0d2+3",
+    "\uff20SUM(A1)",
 )
 """Cells a spreadsheet would run as a formula (OWASP CSV injection)."""
+
+ALL_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""Written out here rather than read from ``exports``, so a trigger dropped there fails these tests."""
+
+NOT_FORMULAS = ("-", "-5", "+5", "-1234.5", "-0.25", "-.5", "-1,234.5", "+1,234,567.89")
+"""Cells that start like a formula but cannot be one: the lone ``-`` placeholder, plain numbers as text."""
+
+NUMBER_LOOKALIKES = (
+    "-2+3",
+    "-5+cmd|' /C calc'!A0",
+    "--5",
+    "-5\n",
+    "-5 ",
+    "- 5",
+    "-\n",
+    "-1,23",
+    "-5%",
+    "\uff0d5",  # full-width minus
+    "-\uff15",  # full-width digit: not a plain number either
+    "\uff0d",
+)
+"""Cells that look nearly like a number or a placeholder and are still neutralised."""
 
 
 # --- builders -------------------------------------------------------------------------------------------
@@ -96,7 +122,7 @@ def assert_no_formula(workbook: openpyxl.Workbook) -> None:
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
-                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), (
+                    assert not cell.value.startswith(ALL_TRIGGERS) or cell.value in NOT_FORMULAS, (
                         sheet.title,
                         cell.coordinate,
                         cell.value,
@@ -129,10 +155,46 @@ def test_csv_text_is_exactly_bom_header_values_crlf():
     assert exports.csv_bytes(frame) == expected.encode("utf-8")
 
 
-def test_csv_keeps_negative_numbers_numeric_and_neutralises_negative_looking_text():
-    frame = pd.DataFrame({"Code": ["-5", "X1"], "Variance YTD (£000)": [-2455.0, 12.0]})
+def test_csv_keeps_negative_numbers_and_numeric_text_as_written_and_neutralises_formulas():
+    frame = pd.DataFrame({"Code": ["-5", "-2+3", "X1"], "Variance YTD (£000)": [-2455.0, 12.0, 1.0]})
     rows = read_csv(exports.csv_bytes(frame))
-    assert rows == [["Code", "Variance YTD (£000)"], ["'-5", "-2455.0"], ["X1", "12.0"]]
+    assert rows == [
+        ["Code", "Variance YTD (£000)"],
+        ["-5", "-2455.0"],
+        ["'-2+3", "12.0"],
+        ["X1", "1.0"],
+    ]
+
+
+@pytest.mark.parametrize("text", NOT_FORMULAS)
+def test_placeholders_and_plain_numbers_as_text_are_left_as_written(text):
+    """A lone ``-`` or a plain number cannot run anything; a ``'`` in front would show in Excel as a
+    wrong value (``'-``, ``'-5``)."""
+    assert exports.neutralise_text(text) == text
+    assert read_csv(exports.csv_bytes(pd.DataFrame({"Cell": [text]})))[1] == [text]
+
+
+@pytest.mark.parametrize("text", NUMBER_LOOKALIKES)
+def test_text_that_only_looks_like_a_number_or_a_placeholder_is_neutralised(text):
+    assert exports.neutralise_text(text) == "'" + text
+
+
+def test_held_back_rows_csv_keeps_placeholders_and_neutralises_formulas():
+    """Issue 14: a ``-`` written for "no figure" came out of the held-back rows file as ``'-``."""
+    rows = default_ct_rows()
+    rows[0] = {**rows[0], "plan_income": "-", "actual_income": "-5", "org_name": "=1+2"}
+    rows[1] = {**rows[1], "plan_income": "x", "actual_income": "\uff1dcmd"}
+    dataset = load_texts({"control_totals.csv": ct_text(rows)})
+    assert len(dataset.quarantine) == 2
+
+    table = read_csv(exports.csv_bytes(dataset.quarantine))
+    header, body = table[0], table[1:]
+    by_line = {row[header.index("line")]: row for row in body}
+    first, second = by_line["2"], by_line["3"]
+    assert first[header.index("plan_income")] == "-"
+    assert first[header.index("actual_income")] == "-5"
+    assert first[header.index("org_name")] == "'=1+2"
+    assert second[header.index("actual_income")] == "'\uff1dcmd"
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -151,7 +213,7 @@ def test_payload_org_names_come_out_inert_in_csv():
         assert "'" + payload in names
     for row in body:
         for cell in row:
-            assert is_number(cell) or not cell.startswith(exports.FORMULA_TRIGGERS), cell
+            assert is_number(cell) or not cell.startswith(ALL_TRIGGERS) or cell in NOT_FORMULAS, cell
     variances = [float(r[header.index("Variance (£m)")]) for r in body if r[header.index("Variance (£m)")]]
     assert min(variances) < 0  # negative amounts are still plain numbers
 
@@ -182,6 +244,13 @@ def test_payload_org_names_come_out_inert_in_xlsx():
     about = workbook[exports.ABOUT_SHEET]
     file_names = {row[0] for row in about.iter_rows(values_only=True)}
     assert "'=1+2.csv" in file_names  # a file name from an upload is data too
+
+
+def test_xlsx_text_keeps_placeholders_and_neutralises_full_width_formulas():
+    frame = pd.DataFrame({"Cell": ["-", "-5", "\uff1d1+2", "\uff0d2+3"], "Value (£m)": [1.0, 2.0, 3.0, 4.0]})
+    sheet = load_xlsx(exports.xlsx_bytes(frame, info_for(payload_dataset(), Filters()), "£m"))["Data"]
+    cells = [(sheet[f"A{r}"].value, sheet[f"A{r}"].data_type) for r in range(2, 6)]
+    assert cells == [("-", "s"), ("-5", "s"), ("'\uff1d1+2", "s"), ("'\uff0d2+3", "s")]
 
 
 def test_xlsx_money_cells_are_numbers_with_the_pound_format():

@@ -25,7 +25,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 SERVER_LOG = ARTIFACTS / "streamlit-server.log"
+
+NGINX = Path(os.environ.get("NGINX", "/usr/sbin/nginx"))
+"""Debian's nginx, installed by `make browser` (apt-get install nginx); ``NGINX`` overrides the path."""
 
 VIEWPORT = {"width": 1280, "height": 800}
 STARTUP_TIMEOUT_S = 60
@@ -98,25 +102,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
+def _healthy(url: str, headers: Mapping[str, str] | None = None) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        request = urllib.request.Request(url, headers=dict(headers or {}))
+        with urllib.request.urlopen(request, timeout=2) as response:
             return response.status == 200 and response.read().strip() == b"ok"
     except (urllib.error.URLError, OSError):
         return False
 
 
-def _log_tail(lines: int = 40) -> str:
+def _log_tail(path: Path = SERVER_LOG, lines: int = 40) -> str:
     try:
-        return "\n".join(SERVER_LOG.read_text(errors="replace").splitlines()[-lines:])
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
-        return "(no server log)"
+        return f"(no log at {path})"
 
 
 @pytest.fixture(scope="session")
@@ -135,12 +140,76 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
+def nginx() -> Path:
+    """Debian's nginx, for the reverse-proxy test; a skip, or a loud failure in CI like chromium's."""
+    if NGINX.is_file() and os.access(NGINX, os.X_OK):
+        return NGINX
+    reason = (
+        f"{NGINX} is missing: the reverse-proxy test needs Debian's nginx. `make test` installs it "
+        "(`make browser`: apt-get install -y nginx)."
+    )
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def wait_until_healthy(
+    url: str,
+    process: subprocess.Popen,
+    what: str,
+    log_tail: Callable[[], str],
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """Poll `url` until it answers ``ok``; fail with the log's tail if `process` exits or time runs out."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while not _healthy(url, headers):
+        if process.poll() is not None:
+            pytest.fail(
+                f"{what} exited with code {process.returncode} before {url} was healthy:\n{log_tail()}",
+                pytrace=False,
+            )
+        if time.monotonic() > deadline:
+            pytest.fail(f"{url} was not healthy within {STARTUP_TIMEOUT_S} s:\n{log_tail()}", pytrace=False)
+        time.sleep(0.2)  # polling interval, not a wait for the app
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Ask a server we started to stop; kill it if it has not within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def streamlit_server(
+    command: Sequence[str], base: str, log_path: Path, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """Run a `streamlit run app.py ...` command line in the repository; yield `base` once
+    `<base>/_stcore/health` answers; stop the server afterwards."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    env.pop("DATA_DIR", None)  # the tests read the bundled illustrative data
+    with log_path.open("w") as log:
+        server = subprocess.Popen(list(command), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+
+        def tail() -> str:
+            return _log_tail(log_path)
+
+        wait_until_healthy(f"{base}/_stcore/health", server, "streamlit", tail)
+        yield base
+    finally:
+        stop(server)
+
+
+@pytest.fixture(scope="session")
 def app_url(chromium: Path) -> Iterator[str]:
     """Start `streamlit run app.py` on a free loopback port; yield its base URL; stop it afterwards."""
     del chromium  # no browser, no point starting a server
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -159,32 +228,8 @@ def app_url(chromium: Path) -> Iterator[str]:
         "--browser.gatherUsageStats",
         "false",
     ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("DATA_DIR", None)  # the tests read the bundled illustrative data
-    with SERVER_LOG.open("w") as log:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _healthy(f"{base}/_stcore/health"):
-            if server.poll() is not None:
-                pytest.fail(
-                    f"streamlit exited with code {server.returncode} before it was healthy:\n{_log_tail()}",
-                    pytrace=False,
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit was not healthy within {STARTUP_TIMEOUT_S} s at {base}:\n{_log_tail()}",
-                    pytrace=False,
-                )
-            time.sleep(0.2)  # polling interval, not a wait for the app
+    with streamlit_server(command, f"http://127.0.0.1:{port}", SERVER_LOG) as base:
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
