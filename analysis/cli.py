@@ -299,7 +299,8 @@ def run_summary(args: argparse.Namespace) -> int:
         print(_visible_json(table.to_json(orient="records", indent=2, double_precision=1)))
     else:
         sys.stdout.write(_visible_cells(table).to_csv(index=False, lineterminator="\n"))
-    return EXIT_OK
+    # A table printed without some rows must not look like one printed from a clean file: exit 1, as validate.
+    return EXIT_QUARANTINED if dataset.rows_quarantined else EXIT_OK
 
 
 def run_sample(args: argparse.Namespace) -> int:

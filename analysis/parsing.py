@@ -43,8 +43,11 @@ NOT_GIVEN = frozenset({"-", "–", "—", "n/a", "na", "n.a.", "null", "none", "
 
 _MONEY_RE = re.compile(
     r"^(?P<sign>[-−])?£?(?P<open>\()?(?P<sign2>[-−])?£?"
-    r"(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<close>\))?$"
+    r"(?P<number>(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<close>\))?$"
 )
+_SPACES_NOT_BETWEEN_DIGITS = r"(?<!\d)\s+|\s+(?!\d)"
+"""Spaces beside a sign, £ or bracket are dropped; a space between two digits stays, and the number must
+then be in thousands groups (`1 234 567`): `5 5` is not 55."""
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK_DATE_RE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 
@@ -184,9 +187,10 @@ def _parse_money_exact(values: pd.Series) -> pd.Series:
     needs_pattern = present.notna() & direct.isna()
     if not needs_pattern.any():
         return direct.astype("float64")
-    compact = present[needs_pattern].str.replace(r"\s+", "", regex=True)
+    compact = present[needs_pattern].str.replace(_SPACES_NOT_BETWEEN_DIGITS, "", regex=True)
     parts = compact.str.extract(_MONEY_RE)
-    number = pd.to_numeric(parts["number"].str.replace(",", "", regex=False), errors="coerce")
+    digits = parts["number"].str.replace(",", "", regex=False).str.replace(" ", "", regex=False)
+    number = pd.to_numeric(digits, errors="coerce").astype("float64")
     balanced = parts["open"].isna() == parts["close"].isna()
     negative = parts["sign"].notna() | parts["sign2"].notna() | parts["open"].notna()
     double_sign = parts["sign"].notna() & parts["sign2"].notna()

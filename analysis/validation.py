@@ -35,6 +35,10 @@ RULE_MESSAGES: dict[str, str] = {
     "required": "A value is required here but the cell is blank.",
     "not_a_number": "Not an amount: use a number in £000, e.g. 1234, £1,234 or (1,234).",
     "negative": "Must be zero or more.",
+    "implausible": "Not a plausible amount in £000 for one organisation in one month (beyond ±100,000,000, "
+    "i.e. £100bn, or too long to hold every digit): check the units and the cell.",
+    "ambiguous_number": "Could be read two ways (decimal comma or thousands separator): the file shows no "
+    "other amount that tells which, so write it unambiguously, e.g. 594.623 or 594623.",
     "bad_year": "Not a financial year: use 2018/19 (or 2018-19, 2018/2019, FY2018/19).",
     "year_sequence": "The second year must follow the first, e.g. 2018/19.",
     "bad_month": "Not a month: use 1-12 (April = 1), M06 or Month 6.",
