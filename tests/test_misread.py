@@ -63,7 +63,13 @@ def test_bound_is_inclusive_at_one_hundred_billion_pounds(load):
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
-    [("1 234 567", 1234567.0), ("£ 1 234", 1234.0), ("£1 234 567", 1234567.0), (" 12 ", 12.0), ("1 234.5", 1234.5)],
+    [
+        ("1 234 567", 1234567.0),
+        ("£ 1 234", 1234.0),
+        ("£1 234 567", 1234567.0),
+        (" 12 ", 12.0),
+        ("1 234.5", 1234.5),
+    ],
 )
 def test_spaces_as_thousands_groups_are_read(load_valid_cell, cell, expected):
     assert load_valid_cell(cell) == expected
