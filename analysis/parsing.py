@@ -201,6 +201,46 @@ def _parse_money_exact(values: pd.Series) -> pd.Series:
     return result
 
 
+def parse_money_columns(
+    columns: list[pd.Series], delimiter: str
+) -> tuple[list[pd.Series], list[np.ndarray | None]]:
+    """A file's money columns read under its decimal convention: (amounts, ambiguous mask per column).
+
+    A comma-delimited file writes decimal points (a comma there is a thousands separator). Any other file
+    may write decimal commas: each cell is read both ways (`1.234,5` as `1,234.5`), and a cell that only
+    one convention can read (`-5,5`, `1,234,567`, `12.5`) is evidence for it. When the file's evidence
+    points one way only, every cell is read that way (a cell the other way is `not_a_number`). When it
+    points neither way or both, a cell the two readings disagree on (`594,623`, `1.234`) is ambiguous:
+    marked in the mask and left NA, never guessed. The mask is None where nothing can be ambiguous.
+    """
+    point = in_threads(parse_money, columns)
+    if delimiter == "," or not any(_has_separator(column) for column in columns):
+        return point, [None] * len(columns)
+    comma = in_threads(parse_money, [_swap_separators(column) for column in columns])
+    point_only = any(bool((p.notna() & c.isna()).any()) for p, c in zip(point, comma, strict=True))
+    comma_only = any(bool((c.notna() & p.isna()).any()) for p, c in zip(point, comma, strict=True))
+    if comma_only and not point_only:
+        return comma, [None] * len(columns)
+    if point_only and not comma_only:
+        return point, [None] * len(columns)
+    amounts, ambiguous = [], []
+    for p, c in zip(point, comma, strict=True):
+        differ = ~((p == c) | (p.isna() & c.isna())).to_numpy(dtype=bool)
+        amounts.append(p.where(~differ))
+        ambiguous.append(differ)
+    return amounts, ambiguous
+
+
+def _has_separator(values: pd.Series) -> bool:
+    return bool(values.str.contains(",", regex=False).any() or values.str.contains(".", regex=False).any())
+
+
+def _swap_separators(values: pd.Series) -> pd.Series:
+    """Commas and points exchanged: a decimal-comma cell becomes the decimal-point cell it means."""
+    swapped = values.str.replace(",", "\x00", regex=False).str.replace(".", ",", regex=False)
+    return swapped.str.replace("\x00", ".", regex=False)
+
+
 def parse_year(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Financial year as `2018/19` from any spelling `periods.read_year` accepts.
 

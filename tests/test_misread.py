@@ -142,14 +142,15 @@ def test_money_header_in_thousands_is_read_as_thousands(capsys, write, systems_f
 def test_semicolon_file_with_decimal_commas_reads_them_as_decimals(load_valid_cell, write, systems_file):
     rows = default_ct_rows()
     rows[0]["plan_income"] = "594,623"
-    rows[1]["plan_income"] = "-5,5"
+    rows[1]["forecast_outturn"] = "-5,5"
     from analysis.dataset import load_paths
 
     dataset = load_paths([write("ct.csv", ct_text(rows, delimiter=";")), systems_file])
     frame = dataset.control_totals.reset_index()
-    rx1 = frame[frame["org_code"] == "RX1"].set_index("month")["plan_income"]
-    assert rx1[1] == pytest.approx(594.623)
-    assert rx1[2] == pytest.approx(-5.5)
+    rx1 = frame[frame["org_code"] == "RX1"].set_index("month")
+    assert len(rx1) == 3
+    assert rx1.loc[1, "plan_income"] == pytest.approx(594.623)
+    assert rx1.loc[2, "forecast_outturn"] == pytest.approx(-5.5)
 
 
 def test_semicolon_file_with_decimal_points_reads_commas_as_thousands(write, systems_file):
