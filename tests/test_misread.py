@@ -213,3 +213,45 @@ def test_misread_file_from_the_issue_is_never_valid(capsys, write, systems_file)
     assert (file["valid"], file["quarantined"]) == (2, 5)
     status, out = summary_status(capsys, path, systems_file)
     assert status == 1 and "inf" not in out
+
+
+# --- a file of nothing but problems: a bounded report ---------------------------------------------------
+
+
+def test_validate_lists_the_first_problems_of_each_rule_and_counts_the_rest(capsys, monkeypatch, write):
+    import analysis.cli as cli
+
+    monkeypatch.setattr(cli, "ERRORS_PER_RULE", 3)
+    rows = [ct_row(org_code=f"R{i:02d}", month="13", plan_income="abc") for i in range(10)]
+    path = write("ct.csv", ct_text(rows))
+    status, report = validate(capsys, path)
+    assert status == 1
+    [file] = report["files"]
+    assert file["quarantined"] == 10
+    by_rule: dict[str, list[int]] = {}
+    for error in file["errors"]:
+        by_rule.setdefault(error["rule"], []).append(error["line"])
+    assert by_rule["month_out_of_range"] == [2, 3, 4]
+    assert by_rule["not_a_number"] == [2, 3, 4]
+    assert file["truncated"]["month_out_of_range"] == 7 and file["truncated"]["not_a_number"] == 7
+    status, everything = validate(capsys, path, "--all")
+    [file] = everything["files"]
+    assert file["truncated"] == {}
+    assert {e["line"] for e in file["errors"] if e["rule"] == "not_a_number"} == set(range(2, 12))
+    assert main(["validate", str(path)]) == 1
+    assert "... and 7 more not_a_number problem(s)" in capsys.readouterr().out
+
+
+def test_streamed_json_is_the_report_as_json_dumps_writes_it(write, systems_file):
+    import io
+
+    import analysis.cli as cli
+    from analysis.dataset import load_paths
+
+    rows = [ct_row(org_code=f"R{i:02d}", month="13", org_name="Ünïcode \u202e") for i in range(5)]
+    dataset = load_paths([write("ct.csv", ct_text(rows)), systems_file])
+    for limit in (None, 2):
+        out = io.StringIO()
+        cli._write_report_json(dataset, limit, out)
+        expected = json.dumps(cli.validation_report(dataset, limit), indent=2, ensure_ascii=False)
+        assert out.getvalue() == cli._visible_json(expected) + "\n"
