@@ -34,6 +34,9 @@ if TYPE_CHECKING:  # pandas and pandera load only when a command runs, so usage 
     from analysis.model import Dataset
 
 EXIT_OK, EXIT_QUARANTINED, EXIT_UNREADABLE = 0, 1, 2
+ERRORS_PER_RULE = 1_000
+"""Problems `validate` lists per rule per file unless `--all`; the rest are counted (`truncated`). A file
+whose every row is bad would otherwise print hundreds of megabytes; an ordinary file lists everything."""
 EXPORT_FORMATS = {"systems": ("csv", "xlsx"), "rows": ("csv", "xlsx"), "pack": ("html", "pdf")}
 """What each export can be written as (the first is the default when --out's suffix does not say)."""
 EXPORT_PAGES = {"systems": "systems", "rows": "explore", "pack": ""}
@@ -106,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check extracts and report every problem")
     validate.add_argument("paths", nargs="+", help="files or folders of CSV extracts")
     validate.add_argument("--json", action="store_true", help="print one JSON object")
+    validate.add_argument(
+        "--all",
+        action="store_true",
+        help=f"list every problem (by default the first {ERRORS_PER_RULE:,} of each rule in each file, "
+        "and how many more)",
+    )
 
     summary = commands.add_parser("summary", help="year-to-date table at a chosen grain")
     summary.add_argument("paths", nargs="+", help="files or folders of CSV extracts")
@@ -193,13 +202,40 @@ def chosen_period(
     return year, month
 
 
-def validation_report(dataset: Dataset) -> dict:
-    """The validate command's JSON object (data contract)."""
+def _listed_problems(dataset: Dataset, path: str, limit: int | None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """A file's problems to list (the first `limit` of each rule, in line order; all when None) and how
+    many of each rule were left out of the list."""
+    mine = dataset.problems[dataset.problems["file"] == path]
+    if limit is None or mine.empty:
+        return mine, {}
+    rank = mine.groupby("rule", sort=False).cumcount().to_numpy()
+    beyond = rank >= limit
+    if not beyond.any():
+        return mine, {}
+    truncated = mine["rule"][beyond].value_counts(sort=False)
+    return mine[~beyond], {str(rule): int(count) for rule, count in truncated.items()}
+
+
+def _error_items(problems: pd.DataFrame):
+    for line, column, rule, value, message in zip(
+        problems["line"],
+        problems["column"],
+        problems["rule"],
+        problems["value"],
+        problems["message"],
+        strict=True,
+    ):
+        yield {"line": int(line), "column": column, "rule": rule, "value": value, "message": message}
+
+
+def validation_report(dataset: Dataset, limit: int | None = ERRORS_PER_RULE) -> dict:
+    """The validate command's JSON object (data contract); `truncated` per file counts, by rule, the
+    problems beyond the first `limit` of that rule that `errors` leaves out (none with limit None)."""
     files = []
     for report in dataset.files:
         if not report.readable:
             continue
-        mine = dataset.problems[dataset.problems["file"] == report.path]
+        listed, truncated = _listed_problems(dataset, report.path, limit)
         files.append(
             {
                 "path": report.path,
@@ -209,17 +245,8 @@ def validation_report(dataset: Dataset) -> dict:
                 "quarantined": report.quarantined,
                 "encoding": report.encoding,
                 "sha256": report.sha256,
-                "errors": [
-                    {"line": int(line), "column": column, "rule": rule, "value": value, "message": message}
-                    for line, column, rule, value, message in zip(
-                        mine["line"],
-                        mine["column"],
-                        mine["rule"],
-                        mine["value"],
-                        mine["message"],
-                        strict=True,
-                    )
-                ],
+                "errors": list(_error_items(listed)),
+                "truncated": truncated,
             }
         )
     return {
@@ -227,6 +254,28 @@ def validation_report(dataset: Dataset) -> dict:
         "file_errors": [{"path": r.path, "message": r.error} for r in dataset.file_errors],
         "cross_checks": dataset.cross_checks,
     }
+
+
+def _write_report_json(dataset: Dataset, limit: int | None, out) -> None:
+    """`validation_report` as `json.dumps(..., indent=2)` writes it, but each file's errors written one by
+    one as they are made: the text of a million problems is never held at once."""
+    report = validation_report(dataset, limit=0)
+    listed = []
+    for position, entry in enumerate(report["files"]):
+        problems, truncated = _listed_problems(dataset, entry["path"], limit)
+        entry["errors"], entry["truncated"] = f"\x00errors {position}\x00", truncated
+        listed.append(problems)
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    for position, problems in enumerate(listed):
+        before, text = text.split(json.dumps(f"\x00errors {position}\x00"), 1)
+        out.write(_visible_json(before))
+        first = True
+        for item in _error_items(problems):
+            item_text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n        ")
+            out.write(("[\n        " if first else ",\n        ") + _visible_json(item_text))
+            first = False
+        out.write("[]" if first else "\n      ]")
+    out.write(_visible_json(text) + "\n")
 
 
 def _exit_status(dataset: Dataset) -> int:
@@ -237,7 +286,7 @@ def _exit_status(dataset: Dataset) -> int:
     return EXIT_OK
 
 
-def _print_validation(dataset: Dataset) -> None:
+def _print_validation(dataset: Dataset, limit: int | None = ERRORS_PER_RULE) -> None:
     for report in dataset.files:
         if not report.readable:
             _say(f"{report.path}: cannot be read: {report.error}")
@@ -248,11 +297,13 @@ def _print_validation(dataset: Dataset) -> None:
         )
         if report.ignored_columns:
             _say(f"  columns not used: {', '.join(report.ignored_columns)}")
-        mine = dataset.problems[dataset.problems["file"] == report.path]
+        mine, truncated = _listed_problems(dataset, report.path, limit)
         for line, column, rule, value, message in zip(
             mine["line"], mine["column"], mine["rule"], mine["value"], mine["message"], strict=True
         ):
             _say(f"  {report.path}:{line}: {column}: {rule}: {value!r}: {message}")
+        for rule, count in truncated.items():
+            _say(f"  ... and {count:,} more {rule} problem(s) in {report.path} (--all lists every one)")
     if dataset.cross_checks:
         _say("Checks across rows and files:")
         for check in dataset.cross_checks:
@@ -268,10 +319,11 @@ def run_validate(args: argparse.Namespace) -> int:
     from analysis.dataset import load_paths
 
     dataset = load_paths(args.paths)
+    limit = None if args.all else ERRORS_PER_RULE
     if args.json:
-        print(_visible_json(json.dumps(validation_report(dataset), indent=2, ensure_ascii=False)))
+        _write_report_json(dataset, limit, sys.stdout)
     else:
-        _print_validation(dataset)
+        _print_validation(dataset, limit)
     return _exit_status(dataset)
 
 
@@ -302,7 +354,8 @@ def run_summary(args: argparse.Namespace) -> int:
         print(_visible_json(table.to_json(orient="records", indent=2, double_precision=1)))
     else:
         sys.stdout.write(_visible_cells(table).to_csv(index=False, lineterminator="\n"))
-    return EXIT_OK
+    # A table printed without some rows must not look like one printed from a clean file: exit 1, as validate.
+    return EXIT_QUARANTINED if dataset.rows_quarantined else EXIT_OK
 
 
 def run_sample(args: argparse.Namespace) -> int:

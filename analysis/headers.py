@@ -36,18 +36,27 @@ if csv.field_size_limit() < _CSV_FIELD_LIMIT:
     csv.field_size_limit(_CSV_FIELD_LIMIT)
 
 
-_UNIT_PATTERNS = (
+_THOUSANDS_PATTERNS = (
     r"\(\s*£\s*'?000s?\s*\)",
     r"£\s*'?000s?",
     r"\(\s*£\s*k\s*\)",
     r"£\s*k\b",
-    r"\(\s*£\s*\)",
     r"\bgbp\s*'?000s?\b",
     r"\bin\s+£?\s*thousands\b",
     r"\(\s*thousands\s*\)",
 )
-_UNIT_RE = re.compile("|".join(_UNIT_PATTERNS), re.IGNORECASE)
-_MILLIONS_RE = re.compile(r"£\s*m\b|£\s*mn\b|£\s*million|\(\s*m\s*\)", re.IGNORECASE)
+_MILLIONS_PATTERNS = (
+    r"\(\s*£\s*(?:m|mn|millions?)\s*\)",
+    r"£\s*(?:m|mn|millions?)\b",
+    r"\bgbp\s*(?:m|mn|millions?)\b",
+    r"\bin\s+£?\s*millions?\b",
+    r"\(\s*(?:m|millions?)\s*\)",
+)
+_POUNDS_PATTERNS = (r"\(\s*£\s*\)", r"£", r"\(\s*gbp\s*\)", r"\bin\s+pounds\b", r"\(\s*pounds\s*\)")
+_UNIT_RE = re.compile("|".join((*_THOUSANDS_PATTERNS, *_MILLIONS_PATTERNS, *_POUNDS_PATTERNS)), re.IGNORECASE)
+_THOUSANDS_RE = re.compile("|".join(_THOUSANDS_PATTERNS), re.IGNORECASE)
+_MILLIONS_RE = re.compile("|".join(_MILLIONS_PATTERNS), re.IGNORECASE)
+_POUNDS_RE = re.compile("|".join(_POUNDS_PATTERNS), re.IGNORECASE)
 _MONEY_COLUMNS = frozenset(MONEY_COLUMNS)
 
 
@@ -189,12 +198,32 @@ def check_header(header: Header) -> None:
             )
     for position, name in header.mapped.items():
         cell = header.fields[position]
-        if _MILLIONS_RE.search(cell) and name in _MONEY_COLUMNS:
+        unit = money_unit(cell) if name in _MONEY_COLUMNS else "£000"
+        if unit != "£000":
+            how = "multiply them by 1,000" if unit == "£m" else "divide them by 1,000"
             raise FileError(
-                f"Column {position + 1} ('{cell.strip()}') is in £m, but extracts must be in £000: "
-                "convert the values to thousands of pounds. "
-                f"Expected header: {kind.expected_header()}"
+                f"Column {position + 1} ('{cell.strip()}') is in {_UNIT_NAMES[unit]} ({unit}), but extracts "
+                f"must be in £000 (thousands of pounds), and it is not read as £000: {how} and name the "
+                f"column without a unit or with (£000). Expected header: {kind.expected_header()}"
             )
+
+
+_UNIT_NAMES = {"£": "pounds", "£m": "millions of pounds"}
+
+
+def money_unit(cell: str) -> str:
+    """The unit a money header names: `£000` (also `£k`, `£'000`, thousands, or none at all), `£m` or `£`.
+
+    Thousands are looked for first, so the `£` of `£000` is not taken for pounds.
+    """
+    text = unicodedata.normalize("NFKC", cell).replace("\u00a0", " ")
+    if _THOUSANDS_RE.search(text):
+        return "£000"
+    if _MILLIONS_RE.search(text):
+        return "£m"
+    if _POUNDS_RE.search(text):
+        return "£"
+    return "£000"
 
 
 def ignored_columns(header: Header) -> list[str]:

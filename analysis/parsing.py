@@ -43,8 +43,11 @@ NOT_GIVEN = frozenset({"-", "–", "—", "n/a", "na", "n.a.", "null", "none", "
 
 _MONEY_RE = re.compile(
     r"^(?P<sign>[-−])?£?(?P<open>\()?(?P<sign2>[-−])?£?"
-    r"(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<close>\))?$"
+    r"(?P<number>(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d*)?|\.\d+)(?P<close>\))?$"
 )
+_SPACES_NOT_BETWEEN_DIGITS = r"(?<!\d)\s+|\s+(?!\d)"
+"""Spaces beside a sign, £ or bracket are dropped; a space between two digits stays, and the number must
+then be in thousands groups (`1 234 567`): `5 5` is not 55."""
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK_DATE_RE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 
@@ -184,9 +187,10 @@ def _parse_money_exact(values: pd.Series) -> pd.Series:
     needs_pattern = present.notna() & direct.isna()
     if not needs_pattern.any():
         return direct.astype("float64")
-    compact = present[needs_pattern].str.replace(r"\s+", "", regex=True)
+    compact = present[needs_pattern].str.replace(_SPACES_NOT_BETWEEN_DIGITS, "", regex=True)
     parts = compact.str.extract(_MONEY_RE)
-    number = pd.to_numeric(parts["number"].str.replace(",", "", regex=False), errors="coerce")
+    digits = parts["number"].str.replace(",", "", regex=False).str.replace(" ", "", regex=False)
+    number = pd.to_numeric(digits, errors="coerce").astype("float64")
     balanced = parts["open"].isna() == parts["close"].isna()
     negative = parts["sign"].notna() | parts["sign2"].notna() | parts["open"].notna()
     double_sign = parts["sign"].notna() & parts["sign2"].notna()
@@ -195,6 +199,46 @@ def _parse_money_exact(values: pd.Series) -> pd.Series:
     result = direct.astype("float64").copy()
     result[needs_pattern] = parsed.astype("float64")
     return result
+
+
+def parse_money_columns(
+    columns: list[pd.Series], delimiter: str
+) -> tuple[list[pd.Series], list[np.ndarray | None]]:
+    """A file's money columns read under its decimal convention: (amounts, ambiguous mask per column).
+
+    A comma-delimited file writes decimal points (a comma there is a thousands separator). Any other file
+    may write decimal commas: each cell is read both ways (`1.234,5` as `1,234.5`), and a cell that only
+    one convention can read (`-5,5`, `1,234,567`, `12.5`) is evidence for it. When the file's evidence
+    points one way only, every cell is read that way (a cell the other way is `not_a_number`). When it
+    points neither way or both, a cell the two readings disagree on (`594,623`, `1.234`) is ambiguous:
+    marked in the mask and left NA, never guessed. The mask is None where nothing can be ambiguous.
+    """
+    point = in_threads(parse_money, columns)
+    if delimiter == "," or not any(_has_separator(column) for column in columns):
+        return point, [None] * len(columns)
+    comma = in_threads(parse_money, [_swap_separators(column) for column in columns])
+    point_only = any(bool((p.notna() & c.isna()).any()) for p, c in zip(point, comma, strict=True))
+    comma_only = any(bool((c.notna() & p.isna()).any()) for p, c in zip(point, comma, strict=True))
+    if comma_only and not point_only:
+        return comma, [None] * len(columns)
+    if point_only and not comma_only:
+        return point, [None] * len(columns)
+    amounts, ambiguous = [], []
+    for p, c in zip(point, comma, strict=True):
+        differ = ~((p == c) | (p.isna() & c.isna())).to_numpy(dtype=bool)
+        amounts.append(p.where(~differ))
+        ambiguous.append(differ)
+    return amounts, ambiguous
+
+
+def _has_separator(values: pd.Series) -> bool:
+    return bool(values.str.contains(",", regex=False).any() or values.str.contains(".", regex=False).any())
+
+
+def _swap_separators(values: pd.Series) -> pd.Series:
+    """Commas and points exchanged: a decimal-comma cell becomes the decimal-point cell it means."""
+    swapped = values.str.replace(",", "\x00", regex=False).str.replace(".", ",", regex=False)
+    return swapped.str.replace("\x00", ".", regex=False)
 
 
 def parse_year(values: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -187,6 +187,7 @@ def _read_exact(data: bytes, name: str) -> RawTable:
     records, numbers, field_counts, overflow = _tokenise(
         body_lines, header.delimiter, n_fields, first_line_number
     )
+    field_counts = _without_trailing_header_cell(field_counts, header.fields)
     # Every cell cleaned in one pass, column after column, as the fast reader cleans its columns.
     n_rows = len(records)
     flat = pa.array([record[i] for i in range(n_fields) for record in records], pa.large_string())
@@ -439,6 +440,7 @@ def _read_fast(data: bytes, name: str) -> RawTable | None:  # noqa: C901 (split 
     overflow: set[int] = set()
     if handled:
         records, field_counts, overflow = _handled_rows(handled, delimiter, n_fields, quoted)
+        field_counts = _without_trailing_header_cell(field_counts, header.fields)
         field_counts = {number + offset: count for number, count in field_counts.items()}
         overflow = {number + offset for number in overflow}
         valid_lines = np.setdiff1d(np.arange(1, n_lines + 1, dtype=np.int64), handled_lines)
@@ -516,6 +518,15 @@ def _read_fast(data: bytes, name: str) -> RawTable | None:  # noqa: C901 (split 
         blank_lines=int(blank.sum()),
         distinct=distinct,
     )
+
+
+def _without_trailing_header_cell(field_counts: dict[int, int], header_fields: list[str]) -> dict[int, int]:
+    """A header ending in one empty cell (a trailing delimiter, as spreadsheets write) is read as if that
+    cell were not there: a line one field short of it has exactly the fields the header names."""
+    if len(header_fields) < 2 or header_fields[-1].strip() or not field_counts:
+        return field_counts
+    short = len(header_fields) - 1
+    return {line: count for line, count in field_counts.items() if count != short}
 
 
 def _any_text(cells: list[str]) -> bool:

@@ -46,6 +46,17 @@ rules (`required`, `not_a_number`, ...) in its own words, so pandera's `not_null
 
 
 _NON_NEGATIVE = ("plan_income", "actual_income", "plan_expenditure", "actual_expenditure")
+_MONEY = (*_NON_NEGATIVE, "control_total", "forecast_outturn")
+
+PLAUSIBLE_MONEY_BOUND = 100_000_000.0
+"""The largest magnitude, in £000, that an amount may have (£100bn): more than the whole NHS in England
+spends in a year, so no organisation reports it for one month. Beyond it (or not finite: a 309-digit cell
+reads as infinity, and a 20-digit one has lost digits in a double) the value is `implausible`."""
+
+
+def plausible(amounts: pd.Series) -> pd.Series:
+    """True where an amount is NA or within `PLAUSIBLE_MONEY_BOUND` (infinity is not)."""
+    return ~(amounts.abs() > PLAUSIBLE_MONEY_BOUND)
 
 
 def _field(**checks) -> pa.Field:
@@ -102,6 +113,11 @@ class ControlTotalsRows(pa.DataFrameModel):
         compares False, so it passes as it is), a sixth of the cost on a million rows."""
         return ~(amounts < 0)
 
+    @pa.check(*_MONEY, name="implausible", ignore_na=False)
+    def within_bound(cls, amounts: Series[float]) -> Series[bool]:
+        """Not finite, or beyond `PLAUSIBLE_MONEY_BOUND`: never summed, never shown."""
+        return plausible(amounts)
+
 
 class ProgressRatingsRows(pa.DataFrameModel):
     """One system × assessment, typed. `assessment_date` has no declared dtype: it is datetime64 in
@@ -142,6 +158,11 @@ class SystemControlTotalsRows(pa.DataFrameModel):
 
     class Config:
         name = SYSTEM_CONTROL_TOTALS.name
+
+    @pa.check("control_total", name="implausible", ignore_na=False)
+    def within_bound(cls, amounts: Series[float]) -> Series[bool]:
+        """As for an organisation's amounts: not finite or beyond `PLAUSIBLE_MONEY_BOUND`."""
+        return plausible(amounts)
 
 
 ROW_MODELS: dict[str, type[pa.DataFrameModel]] = {

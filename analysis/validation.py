@@ -35,6 +35,10 @@ RULE_MESSAGES: dict[str, str] = {
     "required": "A value is required here but the cell is blank.",
     "not_a_number": "Not an amount: use a number in £000, e.g. 1234, £1,234 or (1,234).",
     "negative": "Must be zero or more.",
+    "implausible": "Not a plausible amount in £000 for one organisation in one month (beyond ±100,000,000, "
+    "i.e. £100bn, or too long to hold every digit): check the units and the cell.",
+    "ambiguous_number": "Could be read two ways (decimal comma or thousands separator): the file shows no "
+    "other amount that tells which, so write it unambiguously, e.g. 594.623 or 594623.",
     "bad_year": "Not a financial year: use 2018/19 (or 2018-19, 2018/2019, FY2018/19).",
     "year_sequence": "The second year must follow the first, e.g. 2018/19.",
     "bad_month": "Not a month: use 1-12 (April = 1), M06 or Month 6.",
@@ -135,7 +139,10 @@ def typed_values(raw: RawTable) -> Judged:
     model (`analysis.schemas`) with the rules about the raw text."""
     if raw.kind is CONTROL_TOTALS:
         return _control_totals(raw)
-    typed, raw_text = _PARSERS[raw.kind.name](raw.frame)
+    if raw.kind is SYSTEM_CONTROL_TOTALS:
+        typed, raw_text = _system_control_totals(raw.frame, raw.delimiter)
+    else:
+        typed, raw_text = _PARSERS[raw.kind.name](raw.frame)
     return Judged(typed, _merged(schemas.row_schema(raw.kind), raw_text), _no_failures())
 
 
@@ -277,15 +284,19 @@ def _control_totals(raw_table: RawTable) -> Judged:
     order = _key_order(
         [year.mask_rank(years), system.mask_rank(systems), org.mask_rank(orgs), month.mask_rank(months)]
     )
-    parsed = parsing.in_threads(parsing.parse_money, [raw[c] for c in MONEY_COLUMNS])
+    parsed, unclear = parsing.parse_money_columns([raw[c] for c in MONEY_COLUMNS], raw_table.delimiter)
     money = dict(zip(MONEY_COLUMNS, parsed, strict=True))
     blank = {column: _money_blank(raw[column], money[column]) for column in MONEY_COLUMNS}
     amounts = {column: money[column].to_numpy() for column in MONEY_COLUMNS}
+    ambiguous = {
+        column: mask for column, mask in zip(MONEY_COLUMNS, unclear, strict=True) if mask is not None
+    }
     if order is not None:
         index = index[order]
         for column in (year, month, system, org, name, org_type, accepted):
             column.reorder(order, index)
         blank = {column: mask[order] for column, mask in blank.items()}
+        ambiguous = {column: mask[order] for column, mask in ambiguous.items()}
         amounts = {column: values[order] for column, values in amounts.items()}
     names = parsing.parse_name(name.values)
     text_columns = parsing.in_threads(
@@ -330,7 +341,14 @@ def _control_totals(raw_table: RawTable) -> Judged:
         return _holds(rule, passed, index)
 
     def money_column(column: str, required: bool, *extra: pa.Check) -> pa.Column:
-        checks = [check("not_a_number", blank[column] | ~np.isnan(amounts[column]))]
+        unclear = ambiguous.get(column)
+        if unclear is None:
+            checks = [check("not_a_number", blank[column] | ~np.isnan(amounts[column]))]
+        else:
+            checks = [
+                check("not_a_number", blank[column] | ~np.isnan(amounts[column]) | unclear),
+                check("ambiguous_number", ~unclear),
+            ]
         if required:
             checks.insert(0, check("required", ~blank[column]))
         return _text_column(*checks, *extra)
@@ -450,13 +468,22 @@ def _systems(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
     return typed, raw_text
 
 
-def _system_control_totals(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
+def _system_control_totals(raw: pd.DataFrame, delimiter: str) -> tuple[pd.DataFrame, pa.DataFrameSchema]:
     years, follows = parsing.parse_year(raw["financial_year"])
+    [amounts], [unclear] = parsing.parse_money_columns([raw["control_total"]], delimiter)
+    money = _money(raw, "control_total")
+    if unclear is not None:
+        ambiguous = pd.Series(unclear, index=raw.index)
+        money = _text_column(
+            _rule("required", lambda s: ~parsing.not_given(raw["control_total"])),
+            _rule("not_a_number", lambda s: parsing.not_given(raw["control_total"]) | s.notna() | ambiguous),
+            _rule("ambiguous_number", lambda s: ~ambiguous),
+        )
     typed = pd.DataFrame(
         {
             "financial_year": years,
             "system_code": parsing.parse_code(raw["system_code"]),
-            "control_total": parsing.parse_money(raw["control_total"]),
+            "control_total": amounts,
             "accepted": parsing.parse_bool(raw["accepted"]),
         },
         index=raw.index,
@@ -465,7 +492,7 @@ def _system_control_totals(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFram
         {
             "financial_year": _year(raw, follows),
             "system_code": _text_column(_required(raw, "system_code")),
-            "control_total": _money(raw, "control_total"),
+            "control_total": money,
             "accepted": _text_column(_parsed(raw, "accepted", "not_yes_no")),
         },
         name=f"{SYSTEM_CONTROL_TOTALS.name} raw text",
@@ -476,7 +503,6 @@ def _system_control_totals(raw: pd.DataFrame) -> tuple[pd.DataFrame, pa.DataFram
 _PARSERS: dict[str, Callable[[pd.DataFrame], tuple[pd.DataFrame, pa.DataFrameSchema]]] = {
     PROGRESS_RATINGS.name: _progress_ratings,
     SYSTEMS.name: _systems,
-    SYSTEM_CONTROL_TOTALS.name: _system_control_totals,
 }
 
 

@@ -109,6 +109,9 @@ def test_delimiters_line_endings_and_quoted_delimiters(delimiter, newline):
     rows[0]["org_name"] = f'"Alpha{delimiter} Hospitals"'
     rows[3]["org_name"] = f'"Beta{delimiter}{delimiter} CCG"'
     rows[3]["plan_income"] = '"1,234"'
+    # A decimal point elsewhere tells that this file's commas are thousands separators: without it, a
+    # semicolon or tab file's `1,234` could be 1.234 (decimal comma) and is quarantined as ambiguous.
+    rows[0]["forecast_outturn"] = "125.5"
     dataset, report = load_valid(ct_text(rows, delimiter=delimiter, newline=newline))
     assert report.delimiter == delimiter
     frame = ct_by_line(dataset)

@@ -141,7 +141,7 @@ def test_quarantined_rows_never_reach_the_summary(tmp_path: Path) -> None:
     (tmp_path / "control_totals.csv").write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
 
     code, out, err = run_summary(str(tmp_path), "--by", "system")
-    assert code == 0, err
+    assert code == 1, err  # rows were left out: exit 1, as validate
     assert "3 quarantined rows were left out" in err
     valid = rows.drop(index=[target, duplicated])
     systems = pd.read_csv(tmp_path / "systems.csv")

@@ -194,3 +194,26 @@ def test_the_upload_size_limit_is_set_and_stated_before_a_file_is_picked() -> No
     stated = [i for i, node in enumerate(order) if f"Up to {limit} MB per file" in as_read(node)]
     picker = [i for i, node in enumerate(order) if node.type == "file_uploader"]
     assert stated and picker and stated[0] < picker[0], [getattr(n, "value", n.type) for n in order]
+
+
+def test_a_session_may_upload_twice_the_per_file_limit_in_all() -> None:
+    from ui.uploads import MAX_SESSION_UPLOAD_MB, MAX_UPLOAD_MB, over_session_limit
+
+    megabyte = 1024 * 1024
+    assert MAX_SESSION_UPLOAD_MB == 2 * MAX_UPLOAD_MB == 100
+    assert not over_session_limit([50 * megabyte, 50 * megabyte])
+    assert over_session_limit([50 * megabyte, 50 * megabyte, 1])
+    assert over_session_limit([40 * megabyte] * 3)
+    at = data_page()
+    assert any(f"and {MAX_SESSION_UPLOAD_MB} MB in all" in as_read(node) for node in at.markdown)
+
+
+def test_uploads_over_the_session_limit_are_refused_before_they_are_read(monkeypatch) -> None:
+    import ui.uploads
+
+    monkeypatch.setattr(ui.uploads, "MAX_SESSION_UPLOAD_MB", 0)
+    at = data_page()
+    at.file_uploader(key="uploader").set_value([("ct.csv", ct_text().encode(), "text/csv")]).run()
+    assert not at.exception
+    assert any("more than the 0 MB one session may upload" in e.value for e in at.error)
+    assert button(at, CHECK).disabled

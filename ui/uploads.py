@@ -7,6 +7,15 @@ import streamlit as st
 from ui import data
 
 MAX_UPLOAD_MB = int(st.get_option("server.maxUploadSize"))
+MAX_SESSION_UPLOAD_MB = 2 * MAX_UPLOAD_MB
+"""Most a session may upload in all: `server.maxUploadSize` bounds each file, not how many are picked, and
+every byte held is read and validated in this server's memory (a few times its size while it is)."""
+
+
+def over_session_limit(sizes: list[int], limit_mb: int | None = None) -> bool:
+    """True when files of these sizes (bytes) together exceed what one session may upload."""
+    limit = MAX_SESSION_UPLOAD_MB if limit_mb is None else limit_mb
+    return sum(sizes) > limit * 1024 * 1024
 
 
 def upload_form(*, using_uploads: bool) -> None:
@@ -18,13 +27,20 @@ def upload_form(*, using_uploads: bool) -> None:
         "Control totals, progress ratings, a systems lookup or system control totals, as CSV; several at "
         "once. The kind of each file is recognised from its header row. Uploaded files are checked and "
         f"held **in this browser session only**; nothing is saved on the server. Up to {MAX_UPLOAD_MB} MB "
-        "per file."
+        f"per file and {MAX_SESSION_UPLOAD_MB} MB in all."
     )
     uploads = st.file_uploader(
         "CSV extracts", type=["csv", "txt", "tsv"], accept_multiple_files=True, key="uploader"
     )
+    too_much = bool(uploads) and over_session_limit([f.size for f in uploads])
+    if too_much:
+        total_mb = sum(f.size for f in uploads) / (1024 * 1024)
+        st.error(
+            f"These files come to {total_mb:,.0f} MB, more than the {MAX_SESSION_UPLOAD_MB} MB one session "
+            "may upload in all: remove some of them, or load them in parts."
+        )
     use, reset = st.columns(2)
-    if use.button("Check and use these files", type="primary", disabled=not uploads):
+    if use.button("Check and use these files", type="primary", disabled=not uploads or too_much):
         data.load_uploads([(f.name, f.getvalue()) for f in uploads])
         st.rerun()
     if reset.button("Go back to the default data", disabled=not using_uploads):
