@@ -6,7 +6,8 @@ value (a link's, a command line's) and return None for anything unknown or ill-f
 
 :func:`resolve` turns what the user asked for into what is shown: it fills the contract's defaults (the latest
 year; the latest month of it in which at least half its organisations have actuals) and drops selections
-the data does not offer (a stale link's system, a month with no actuals), because a widget cannot show a value it does not offer.
+the data does not offer (a stale link's system, a month with no actuals), because a widget cannot show a
+value it does not offer.
 """
 
 from __future__ import annotations
