@@ -75,6 +75,9 @@ SYSTEM_TABLE_COLUMNS: Final = (
     "Variance YTD",
     "Variance %",
     "Forecast vs control total",
+    "Forecasts in",
+    "Forecast movement",
+    "Run rate vs control total",
     "Accepted",
     "Trend (SPC)",
 )

@@ -5,8 +5,9 @@ travel in a link is :mod:`analysis.state`'s business; the ``normalise_*`` functi
 value (a link's, a command line's) and return None for anything unknown or ill-formed.
 
 :func:`resolve` turns what the user asked for into what is shown: it fills the contract's defaults (the latest
-year; the latest month of that year with any actuals) and drops selections the data does not offer (a stale
-link's system, a month with no actuals), because a widget cannot show a value it does not offer.
+year; the latest month of it in which at least half its organisations have actuals) and drops selections
+the data does not offer (a stale link's system, a month with no actuals), because a widget cannot show a
+value it does not offer.
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ class Options:
         systems: System code -> name, for the systems in the data, sorted by code.
         org_types: Organisation types in the data, in the contract's order.
         ratings: Rating labels of the systems in the data, best first, then "Mixed" and "Not rated".
+        default_months: Per year, the contract's default as-at month (:func:`measures.default_month`: one
+            early return does not move it); None for a year without actuals.
     """
 
     years: tuple[str, ...] = ()
@@ -123,6 +126,13 @@ class Options:
     systems: dict[str, str] = field(default_factory=dict)
     org_types: tuple[str, ...] = ()
     ratings: tuple[str, ...] = ()
+    default_months: dict[str, int | None] = field(default_factory=dict)
+
+    def default_month(self, year: str | None) -> int | None:
+        """The default as-at month of ``year``: the contract's, else the latest with actuals."""
+        months = self.months.get(year, ()) if year else ()
+        chosen = self.default_months.get(year) if year else None
+        return chosen if chosen in months else (months[-1] if months else None)
 
 
 def available_options(dataset: Dataset, year: str | None = None) -> Options:
@@ -155,16 +165,17 @@ def available_options(dataset: Dataset, year: str | None = None) -> Options:
     labels = _rating_labels(dataset.progress_ratings, lookup)
     present_ratings = {labels.get(c, NOT_RATED) for c in codes}
     ratings = tuple(r for r in RATING_LABELS if r in present_ratings)
-    return Options(years, months, regions, systems, org_types, ratings)
+    defaults = measures.default_months(frame)
+    return Options(years, months, regions, systems, org_types, ratings, defaults)
 
 
 def resolve(filters: Filters, dataset: Dataset, options: Options | None = None) -> Filters:
     """The filters as they will be applied: defaults filled, selections the data doesn't offer dropped.
 
     Year: kept when it is in the data, else the latest year. Month: kept when the year has actuals in it,
-    else the latest month of the year with any actuals (None when the year has none). Regions, systems,
-    organisation types and ratings: those the data offers (:func:`available_options` over all years), in the
-    order given.
+    else the contract's default (:meth:`Options.default_month`; None when the year has no actuals).
+    Regions, systems, organisation types and ratings: those the data offers (:func:`available_options` over
+    all years), in the order given.
 
     Args:
         filters: What was asked for (e.g. from the URL).
@@ -179,7 +190,7 @@ def resolve(filters: Filters, dataset: Dataset, options: Options | None = None) 
     if year is None:
         year = options.years[-1] if options.years else None
     months = options.months.get(year, ()) if year else ()
-    month = filters.month if filters.month in months else (months[-1] if months else None)
+    month = filters.month if filters.month in months else options.default_month(year)
     return Filters(
         financial_year=year,
         month=month,

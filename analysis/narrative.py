@@ -2,7 +2,9 @@
 
 Inputs are plain frames and mappings with the column names of the year-to-date summary (all money in
 £000): ``system_code, system_name, region, orgs, orgs_reporting, plan_surplus_ytd, actual_surplus_ytd,
-variance_ytd, overspend_ytd, control_total, forecast_outturn, forecast_variance``.
+variance_ytd, overspend_ytd, control_total, forecast_outturn, forecast_variance``, and for the forecast's
+coverage ``forecast_orgs, forecast_carried, forecast_carried_from, forecast_carried_to,
+forecast_control_total``.
 
 Wording rules: always favourable/adverse (never up/down); amounts formatted by ``analysis.formatting``;
 names inserted as plain text, with no markup added around them. Counts of adverse systems use the sign of
@@ -28,6 +30,9 @@ from analysis.formatting import (
 
 TOP_N = 3
 """How many systems or organisations a sentence names at most."""
+
+_FORECAST_KEYS = ("orgs", "forecast_orgs", "forecast_carried", "forecast_outturn", "forecast_variance")
+_FORECAST_KEYS += ("forecast_control_total",)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -101,21 +106,53 @@ def _total(national: Mapping[str, object], frame: pd.DataFrame, key: str) -> flo
     return None if column.notna().sum() == 0 else float(column.sum())
 
 
+def forecast_coverage(row: Mapping[str, object] | pd.Series) -> str | None:
+    """How many of a group's organisations a forecast figure covers, said beside it.
+
+    E.g. ``"16 of 17 forecasts in; 1 carried forward from M08"``; None when the row does not say. The
+    contract's forecast carries an organisation's latest earlier forecast forward, so how many were carried
+    (and from when) is part of what the figure means.
+    """
+    orgs, forecasting = _number(_get(row, "orgs")), _number(_get(row, "forecast_orgs"))
+    if orgs is None or forecasting is None:
+        return None
+    text = f"{round(forecasting)} of {round(orgs)} forecasts in"
+    carried = _number(_get(row, "forecast_carried")) or 0
+    if carried:
+        first = _number(_get(row, "forecast_carried_from"))
+        last = _number(_get(row, "forecast_carried_to"))
+        text += f"; {round(carried)} carried forward"
+        if first is not None and last is not None:
+            span = f"M{round(first):02d}" if first == last else f"M{round(first):02d}–M{round(last):02d}"
+            text += f" from {span}"
+    return text
+
+
 def _forecast_sentence(
-    forecast_variance: float | None,
-    forecast: float | None,
-    control_total: float | None,
+    row: Mapping[str, object],
     unit: Unit,
     *,
     subject: str,
     target: str,
+    partial_target: str,
     missing: str,
 ) -> str:
-    if forecast_variance is None:
+    """The forecast against the control totals of the same organisations, with its coverage beside it."""
+    forecast = _number(_get(row, "forecast_outturn"))
+    forecast_variance = _number(_get(row, "forecast_variance"))
+    control_total = _number(_get(row, "forecast_control_total"))
+    orgs, forecasting = _number(_get(row, "orgs")), _number(_get(row, "forecast_orgs"))
+    if forecast is None or forecast_variance is None or forecasting == 0:
         return missing
-    detail = ""
-    if forecast is not None and control_total is not None:
-        detail = f" ({_surplus_phrase(forecast, unit)} against {_surplus_phrase(control_total, unit)})"
+    if orgs is not None and forecasting is not None and forecasting < orgs:
+        target = partial_target
+    parts = []
+    if control_total is not None:
+        parts.append(f"{_surplus_phrase(forecast, unit)} against {_surplus_phrase(control_total, unit)}")
+    coverage = forecast_coverage(row)
+    if coverage:
+        parts.append(coverage)
+    detail = f" ({'; '.join(parts)})" if parts else ""
     if rounds_to_zero(forecast_variance, unit):
         return f"{subject} in line with {target}{detail}."
     words = format_signed_variance(forecast_variance, unit, "forecast_variance")
@@ -162,11 +199,9 @@ def national_narrative(
     plan = _total(national, frame, "plan_surplus_ytd")
     actual = _total(national, frame, "actual_surplus_ytd")
     total_variance = _total(national, frame, "variance_ytd")
-    control_total = _total(national, frame, "control_total")
-    forecast = _total(national, frame, "forecast_outturn")
-    forecast_variance = _total(national, frame, "forecast_variance")
-    if forecast_variance is None and forecast is not None and control_total is not None:
-        forecast_variance = forecast - control_total
+    forecast_row = {key: _total(national, frame, key) for key in _FORECAST_KEYS}
+    for key in ("forecast_carried_from", "forecast_carried_to"):
+        forecast_row[key] = _number(_get(national, key))
 
     if n_systems == 1:
         noun = _name(frame.iloc[0], "system_name", "system_code") or "the selected system"
@@ -216,12 +251,11 @@ def national_narrative(
 
     sentences.append(
         _forecast_sentence(
-            forecast_variance,
-            forecast,
-            control_total,
+            forecast_row,
             unit,
             subject="Reported forecasts put the year end",
             target="the combined control total",
+            partial_target="the control totals of the organisations that forecast",
             missing=f"Forecast outturns have not been reported for {period}.",
         )
     )
@@ -329,19 +363,13 @@ def system_narrative(
         if offset:
             sentences.append(offset)
 
-    forecast = _number(_get(system_row, "forecast_outturn"))
-    control_total = _number(_get(system_row, "control_total"))
-    forecast_variance = _number(_get(system_row, "forecast_variance"))
-    if forecast_variance is None and forecast is not None and control_total is not None:
-        forecast_variance = forecast - control_total
     sentences.append(
         _forecast_sentence(
-            forecast_variance,
-            forecast,
-            control_total,
+            system_row,
             unit,
             subject="Its forecast outturn is",
             target="its control total",
+            partial_target="the control totals of its organisations that forecast",
             missing=f"It has not reported a forecast outturn for {period}.",
         )
     )

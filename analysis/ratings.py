@@ -92,7 +92,7 @@ def ratings_vs_money(
     Args:
         dataset: The validated dataset.
         year: Financial year (default: the latest).
-        month: As-at month (default: the latest with actuals in the year).
+        month: As-at month (default: the contract's, :func:`measures.default_month`).
         as_at: Only ratings assessed on or before this date.
 
     Returns:
@@ -104,7 +104,7 @@ def ratings_vs_money(
     frame = dataset.control_totals
     year = year if year is not None else measures.latest_year(frame)
     if month is None:
-        month = measures.latest_actual_month(frame, year)
+        month = measures.default_month(frame, year)
     money_columns = ["orgs", "plan_expenditure_ytd", "overspend_ytd", "variance_ytd", "variance_pct"]
     if year is None:
         money = measures.empty_summary("system")

@@ -22,7 +22,7 @@ def _reset_filters() -> None:
 
 
 def _year_changed() -> None:
-    """A new year starts at its own default as-at month (its latest with actuals), not the old year's."""
+    """A new year starts at its own default as-at month, not the old year's."""
     st.session_state.pop(PARAMS["month"], None)
 
 
@@ -46,13 +46,16 @@ def filter_bar(dataset: Dataset) -> tuple[ViewState, Options]:
     months = options.months.get(year, ()) if year else ()
     month = None
     if months:
+        shown = list(reversed(months))
         month = sidebar.selectbox(
             "As at month",
-            list(reversed(months)),
+            shown,
+            index=shown.index(options.default_month(year)),
             format_func=lambda m: month_param(year, m),
             key=PARAMS["month"],
             bind="query-params",
-            help="Year to date runs from April (M01) to this month; default: the latest month with actuals.",
+            help="Year to date runs from April (M01) to this month; default: the latest month in which at "
+            "least half the organisations have reported.",
         )
     unit = sidebar.radio("Units", UNITS, horizontal=True, key=PARAMS["unit"], bind="query-params")
     systems = options.systems

@@ -22,14 +22,18 @@ Definitions and the choices made where the contract leaves room:
 - ``orgs``: organisations with any row in the group for the year; ``orgs_reporting``: those of them with
   actuals for month *m*.
 - ``control_total`` of a group: the sum of its members' control totals, each organisation-year once.
-- ``forecast_outturn`` of a group: the sum of its members' forecasts for month *m*, as the contract defines
-  it: members without a forecast that month add nothing, and a group where no member forecast is NaN
-  (unknown, never 0). ``forecast_variance`` = forecast_outturn - control_total (the whole group's).
-  Because a partial sum set against a whole control total can flatter a group (a member with a £50m
-  deficit control total and no forecast looks like a £50m improvement), coverage travels with it:
-  ``orgs_forecasting`` (how many members forecast) and ``forecast_variance_available`` (the forecasting
-  members' forecasts less *their own* control totals, like for like). Pages show coverage beside the
-  forecast, and the run-rate optimism flag judges complete forecasts only.
+- Forecasts (:mod:`~analysis.measures.forecast`): an organisation's forecast at *m* is its latest
+  ``forecast_outturn`` reported in the year in a month <= *m*, carried forward
+  (:func:`org_forecasts`). A group's ``forecast_outturn`` sums its members' forecasts;
+  ``forecast_orgs`` / ``forecast_carried`` count them; ``forecast_variance`` sets them against the control
+  totals of those same members only (members with no forecast are left out of both sides), so a missing
+  forecast can never pass for an improvement. ``forecast_movement``: the change since *m*-1 over members with
+  a forecast at both. ``run_rate_outturn`` / ``run_rate_variance``: per member with actuals to date,
+  full-year plan surplus + YTD variance x 12 / months reported, against those members' control totals.
+  Each of these is NaN (never 0) where no member counts. ``forecast_control_total`` and ``run_rate_orgs``
+  give the other side and the count of the run rate.
+- As-at month default (:func:`default_month`): the latest month in which at least half of the year's
+  organisations have actuals (else the latest with any), so one early return does not move everyone.
 - ``variance_pct``: YTD variance as a percentage of YTD planned expenditure (see :func:`variance_pct`);
   NaN when planned expenditure is 0.
 """
@@ -37,7 +41,7 @@ Definitions and the choices made where the contract leaves room:
 from __future__ import annotations
 
 from analysis.measures.attribution import OTHER_ORGANISATIONS, variance_attribution, waterfall_steps
-from analysis.measures.forecast import forecast_view
+from analysis.measures.forecast import ORG_FORECAST_COLUMNS, forecast_view, org_forecasts
 from analysis.measures.monthly import PERIOD_LEVELS, monthly_series, monthly_variance_by_system
 from analysis.measures.reconciliation import (
     RECONCILE_TOLERANCE,
@@ -51,6 +55,8 @@ from analysis.measures.rows import (
     NATIONAL_LABEL,
     Grain,
     add_row_measures,
+    default_month,
+    default_months,
     latest_actual_month,
     latest_year,
     money_measures,
@@ -79,11 +85,14 @@ __all__ = [
     "MONEY_INPUTS",
     "NATIONAL_LABEL",
     "OPTIMISM_THRESHOLD_PCT",
+    "ORG_FORECAST_COLUMNS",
     "OTHER_ORGANISATIONS",
     "PERIOD_LEVELS",
     "RECONCILE_TOLERANCE",
     "Grain",
     "add_row_measures",
+    "default_month",
+    "default_months",
     "empty_summary",
     "forecast_view",
     "latest_actual_month",
@@ -93,6 +102,7 @@ __all__ = [
     "monthly_variance_by_system",
     "months_with_actuals",
     "not_accepted",
+    "org_forecasts",
     "reconcile_system_control_totals",
     "reported",
     "round_money",

@@ -133,6 +133,41 @@ def latest_actual_month(frame: pd.DataFrame, year: str | None) -> int | None:
     return int(frame["month"].to_numpy()[mask].max())
 
 
+def default_months(frame: pd.DataFrame) -> dict[str, int | None]:
+    """The contract's default as-at month per financial year: ``{year: month or None}``.
+
+    The latest month in which at least half of that year's organisations (those with any row in the year)
+    have actuals, so one early return does not move everyone's view; when no month reaches half, the latest
+    month with any actuals; None for a year with no actuals.
+    """
+    if frame.empty:
+        return {}
+    year_codes, years = pd.factorize(frame["financial_year"], use_na_sentinel=True)
+    org_codes, orgs = pd.factorize(frame["org_code"], use_na_sentinel=True)
+    month = frame["month"].to_numpy(dtype=np.int64)
+    known = (year_codes >= 0) & (org_codes >= 0)
+    ok = known & reported(frame) & (month >= 1) & (month <= 12)
+    n_orgs = max(len(orgs), 1)
+    in_year = np.unique(year_codes[known].astype(np.int64) * n_orgs + org_codes[known])
+    orgs_per_year = np.bincount(in_year // n_orgs, minlength=len(years))
+    pairs = np.unique((year_codes[ok].astype(np.int64) * 13 + month[ok]) * n_orgs + org_codes[ok])
+    reporting = np.bincount(pairs // n_orgs, minlength=len(years) * 13).reshape(len(years), 13)
+    out: dict[str, int | None] = {}
+    for i, year in enumerate(years):
+        with_any = np.flatnonzero(reporting[i] > 0)
+        half = np.flatnonzero(2 * reporting[i] >= orgs_per_year[i]) if with_any.size else with_any
+        half = half[half >= 1]
+        out[str(year)] = int(half.max()) if half.size else (int(with_any.max()) if with_any.size else None)
+    return out
+
+
+def default_month(frame: pd.DataFrame, year: str | None) -> int | None:
+    """The contract's default as-at month of ``year`` (see :func:`default_months`); None without actuals."""
+    if year is None:
+        return None
+    return default_months(frame).get(year)
+
+
 def months_with_actuals(frame: pd.DataFrame) -> dict[str, tuple[int, ...]]:
     """The months with any actuals, per financial year: ``{year: (1, 2, ...)}``.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -12,7 +14,7 @@ from analysis.measures.rows import (
     Grain,
     check_grain,
     check_month,
-    latest_actual_month,
+    default_month,
     latest_year,
     money_measures,
     reported,
@@ -35,21 +37,30 @@ MEASURE_COLUMNS: tuple[str, ...] = (
     "control_total",
     "forecast_outturn",
     "forecast_variance",
+    "forecast_orgs",
+    "forecast_carried",
+    "forecast_movement",
+    "run_rate_outturn",
+    "run_rate_variance",
 )
 """The contract's summary measures, in the contract's order."""
 
 EXTRA_COLUMNS: tuple[str, ...] = (
     "variance_pct",
     "rows_without_actuals",
-    "orgs_forecasting",
-    "forecast_variance_available",
+    "forecast_control_total",
+    "forecast_carried_from",
+    "forecast_carried_to",
+    "run_rate_orgs",
     "plan_surplus_full_year",
     "plan_expenditure_full_year",
 )
 """Measures :func:`ytd_summary` adds after the contract's, for the pages."""
 
 ADDITIVE_COLUMNS: tuple[str, ...] = tuple(
-    c for c in (*MEASURE_COLUMNS, *EXTRA_COLUMNS) if c != "variance_pct"
+    c
+    for c in (*MEASURE_COLUMNS, *EXTRA_COLUMNS)
+    if c not in {"variance_pct", "forecast_carried_from", "forecast_carried_to"}
 )
 """Measures whose groups add up to the total (organisation counts: over systems and regions), skipping
 unknown values (a total is NaN only when every part is)."""
@@ -63,6 +74,10 @@ _SUM_COLUMNS = (
     "plan_surplus_full_year",
     "plan_expenditure_full_year",
 )
+
+_PARTIAL_SUMS = ("forecast_outturn", "forecast_gap", "forecast_ct", "movement", "run_rate", "run_rate_gap")
+"""Sums over some members only (those with a forecast, with one at m and m-1, with actuals to date): NaN
+when no member counts, never 0."""
 
 _ORG_COLUMNS = [
     "month",
@@ -119,8 +134,8 @@ def _org_totals(frame: pd.DataFrame, year: str | None, month: int | None, attr: 
     to_date = month_arr <= m
     use = to_date & has_actuals
     at_m = month_arr == m
-    has_forecast = at_m & ~np.isnan(fc)
-    forecasting = total(has_forecast) > 0
+    now = latest_forecast(atom, k, month_arr, fc, m)
+    before = latest_forecast(atom, k, month_arr, fc, m - 1)
     # The atom's latest row (highest month, then last in the file) stands for its control total and name.
     latest = np.full(k, -1, dtype=np.int64)
     np.maximum.at(latest, atom, month_arr * n + np.arange(n))
@@ -132,8 +147,10 @@ def _org_totals(frame: pd.DataFrame, year: str | None, month: int | None, attr: 
         "plan_surplus_full_year": total(pi - pe),
         "plan_expenditure_full_year": total(pe),
         "reporting": total(at_m & has_actuals) > 0,
-        "forecasting": forecasting,
-        "forecast_outturn": np.where(forecasting, total(np.where(has_forecast, fc, 0.0)), np.nan),
+        "months_reported": total(use).astype(np.int64),
+        "forecast_outturn": now.value,
+        "forecast_month": now.month,
+        "forecast_before": before.value,
         "last_month": latest // max(n, 1),
         "control_total": rows["control_total"].to_numpy(dtype=float)[latest_row],
         "org_name": rows["org_name"].array.take(latest_row),
@@ -141,7 +158,32 @@ def _org_totals(frame: pd.DataFrame, year: str | None, month: int | None, attr: 
     return pd.DataFrame(columns)
 
 
-def _members(atoms: pd.DataFrame, key: str) -> pd.DataFrame:
+class LatestForecast(NamedTuple):
+    """Per atom, its latest forecast in a month up to the as-at month, and that month (0: none)."""
+
+    value: np.ndarray
+    month: np.ndarray
+
+
+def latest_forecast(
+    atom: np.ndarray, k: int, month: np.ndarray, forecast: np.ndarray, m: int
+) -> LatestForecast:
+    """Each of ``k`` atoms' latest forecast given in a month <= ``m`` (NaN where none: never 0).
+
+    The contract carries a forecast forward: an organisation that gave none at *m* still has its latest
+    earlier one. Ties within a month go to the row last in the file, as the control total does.
+    """
+    n = len(month)
+    given = (month <= m) & ~np.isnan(forecast)
+    latest = np.full(k, -1, dtype=np.int64)
+    np.maximum.at(latest, atom[given], month[given] * n + np.flatnonzero(given))
+    found = latest >= 0
+    value = np.full(k, np.nan)
+    value[found] = forecast[latest[found] % n]
+    return LatestForecast(value, np.where(found, latest // max(n, 1), 0))
+
+
+def _members(atoms: pd.DataFrame, key: str, m: int) -> pd.DataFrame:
     """One row per (group, organisation).
 
     An organisation in two systems (or of two types) in a year, which validation quarantines, is one member
@@ -154,10 +196,42 @@ def _members(atoms: pd.DataFrame, key: str) -> pd.DataFrame:
         grouped = atoms.groupby(list(dict.fromkeys([key, "org_code"])), sort=False, dropna=False)
         members = grouped[list(_SUM_COLUMNS)].sum()
         members["control_total"] = grouped["control_total"].first()
-        members[["reporting", "forecasting"]] = grouped[["reporting", "forecasting"]].any()
-        members["forecast_outturn"] = grouped["forecast_outturn"].sum(min_count=1)
+        members["reporting"] = grouped["reporting"].any()
+        members["months_reported"] = grouped["months_reported"].sum()
+        members["forecast_month"] = grouped["forecast_month"].max()
+        for column in ("forecast_outturn", "forecast_before"):
+            members[column] = grouped[column].sum(min_count=1)
         members = members.reset_index()
-    return members.assign(forecast_gap=members["forecast_outturn"] - members["control_total"])
+    return with_forecast_measures(members, m)
+
+
+def with_forecast_measures(members: pd.DataFrame, m: int) -> pd.DataFrame:
+    """Per member: forecast and run-rate measures that sum like for like over a group.
+
+    ``forecasting`` / ``carried`` flags and ``carried_month`` (the month a carried forecast came from);
+    ``forecast_ct`` and ``forecast_gap`` (control total and forecast - control total, of forecasting members
+    only); ``movement`` (members with a forecast at m and m-1); ``run_rate`` (full-year plan surplus + YTD
+    variance x 12 / months reported), ``run_rate_ct`` and ``run_rate_gap`` (members with actuals to date).
+    NaN where a member is left out, so a group's sum skips it.
+    """
+    forecasting = members["forecast_outturn"].notna()
+    months = members["months_reported"].where(members["months_reported"] > 0)
+    variance = (members["actual_income_ytd"] - members["actual_expenditure_ytd"]) - (
+        members["plan_income_ytd"] - members["plan_expenditure_ytd"]
+    )
+    run_rate = members["plan_surplus_full_year"] + variance * 12.0 / months
+    return members.assign(
+        forecasting=forecasting,
+        carried=forecasting & (members["forecast_month"] != m),
+        carried_month=members["forecast_month"].where(forecasting & (members["forecast_month"] != m)),
+        forecast_ct=members["control_total"].where(forecasting),
+        forecast_gap=members["forecast_outturn"] - members["control_total"],
+        movement=members["forecast_outturn"] - members["forecast_before"],
+        run_rate=run_rate,
+        run_rate_orgs=run_rate.notna(),
+        run_rate_ct=members["control_total"].where(run_rate.notna()),
+        run_rate_gap=run_rate - members["control_total"],
+    )
 
 
 def empty_summary(by: str) -> pd.DataFrame:
@@ -166,9 +240,33 @@ def empty_summary(by: str) -> pd.DataFrame:
     out = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     for c in GRAIN_COLUMNS[by]:
         out[c] = out[c].astype("str")
-    for c in ("orgs", "orgs_reporting", "rows_without_actuals", "orgs_forecasting"):
+    for c in (
+        "orgs",
+        "orgs_reporting",
+        "rows_without_actuals",
+        "forecast_orgs",
+        "forecast_carried",
+        "run_rate_orgs",
+    ):
         out[c] = out[c].astype("int64")
     return out
+
+
+def member_totals(frame: pd.DataFrame, year: str, month: int | None) -> pd.DataFrame:
+    """One row per organisation of the year (its code, name, system, type and control total from its latest
+    row) with its year-to-date sums and the per-member forecast and run-rate measures of
+    :func:`with_forecast_measures`. :func:`~analysis.measures.forecast.org_forecasts` is its public face."""
+    atoms = _org_totals(frame, year, month, None)
+    if not atoms.empty:
+        rows = year_rows(frame, year, ["month", "org_code", "system_code", "org_type"])
+        # the latest row per organisation stands for its system and type, as it does for the name
+        last = rows.sort_values("month", kind="stable").drop_duplicates("org_code", keep="last")
+        last = last.set_index("org_code")
+        atoms["system_code"] = last["system_code"].reindex(atoms["org_code"]).to_numpy()
+        atoms["org_type"] = last["org_type"].reindex(atoms["org_code"]).to_numpy()
+    else:
+        atoms = atoms.assign(system_code=pd.Series(dtype=str), org_type=pd.Series(dtype=str))
+    return _members(atoms, "org_code", check_month(month))
 
 
 def ytd_summary(
@@ -209,9 +307,11 @@ def ytd_summary(
     elif by == "region":
         atoms["region"] = atoms["system_code"].map(system_lookup(systems, "region")).astype("str")
 
-    grouped = _members(atoms, key).groupby(key, sort=True, dropna=False)
-    sums = grouped[[*_SUM_COLUMNS, "control_total", "reporting", "forecasting"]].sum()
-    available = grouped[["forecast_outturn", "forecast_gap"]].sum(min_count=1)
+    counts = ["control_total", "reporting", "forecasting", "carried", "run_rate_orgs"]
+    grouped = _members(atoms, key, check_month(month)).groupby(key, sort=True, dropna=False)
+    sums = grouped[[*_SUM_COLUMNS, *counts]].sum()
+    partial = grouped[list(_PARTIAL_SUMS)].sum(min_count=1)
+    carried_from = grouped["carried_month"].agg(["min", "max"])
     keys = sums.index
     col: dict[str, object] = {key: keys}
     if by == "system":
@@ -223,7 +323,6 @@ def ytd_summary(
         col["org_name"] = latest["org_name"].reindex(keys).astype("str").to_numpy()
         col["system_code"] = latest["system_code"].reindex(keys).astype("str").to_numpy()
     money = money_measures(*(sums[f"{c}_ytd"] for c in MONEY_INPUTS))
-    forecast = available["forecast_outturn"]
     col.update(
         {
             "orgs": grouped.size().astype(np.int64),
@@ -234,12 +333,19 @@ def ytd_summary(
             "actual_surplus_ytd": money["actual_surplus"],
             "variance_ytd": money["variance"],
             "control_total": sums["control_total"],
-            "forecast_outturn": forecast,
-            "forecast_variance": forecast - sums["control_total"],
+            "forecast_outturn": partial["forecast_outturn"],
+            "forecast_variance": partial["forecast_gap"],
+            "forecast_orgs": sums["forecasting"].astype(np.int64),
+            "forecast_carried": sums["carried"].astype(np.int64),
+            "forecast_movement": partial["movement"],
+            "run_rate_outturn": partial["run_rate"],
+            "run_rate_variance": partial["run_rate_gap"],
             "variance_pct": variance_pct(money["variance"], sums["plan_expenditure_ytd"]),
             "rows_without_actuals": sums["rows_without_actuals"].astype(np.int64),
-            "orgs_forecasting": sums["forecasting"].astype(np.int64),
-            "forecast_variance_available": available["forecast_gap"],
+            "forecast_control_total": partial["forecast_ct"],
+            "forecast_carried_from": carried_from["min"],
+            "forecast_carried_to": carried_from["max"],
+            "run_rate_orgs": sums["run_rate_orgs"].astype(np.int64),
             "plan_surplus_full_year": sums["plan_surplus_full_year"],
             "plan_expenditure_full_year": sums["plan_expenditure_full_year"],
         }
@@ -282,13 +388,23 @@ _BASE_MONEY = (
 )
 
 
+_PARTIAL_MONEY = (
+    "forecast_variance",
+    "forecast_movement",
+    "run_rate_outturn",
+    "run_rate_variance",
+    "forecast_control_total",
+)
+
+
 def round_money(table: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     """Round a summary's money, deriving the differences from the rounded figures so each row still adds up.
 
     Plan and actual income and expenditure, control total and forecast are rounded; surplus, overspend and
-    both variances are then derived from the rounded figures (and rounded again to clear float noise), so
-    ``variance_ytd == actual_surplus_ytd - plan_surplus_ytd`` holds exactly in the printed table. Negative
-    zeros are cleared.
+    the YTD variance are then derived from the rounded figures (and rounded again to clear float noise), so
+    ``variance_ytd == actual_surplus_ytd - plan_surplus_ytd`` holds exactly in the printed table. The
+    forecast variance, movement and run-rate figures are sums over some members only (like for like), so
+    no shown total gives them: each is rounded on its own. Negative zeros are cleared.
 
     Args:
         table: A :func:`ytd_summary` frame.
@@ -308,7 +424,9 @@ def round_money(table: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     money = money_measures(*(out[f"{c}_ytd"] for c in MONEY_INPUTS))
     for name, values in money.items():
         out[f"{name}_ytd"] = clean(values)
-    out["forecast_variance"] = clean(out["forecast_outturn"] - out["control_total"])
+    for c in _PARTIAL_MONEY:  # sums over some members only: no other shown figure they derive from
+        if c in out.columns:
+            out[c] = clean(out[c])
     return out
 
 
@@ -324,17 +442,17 @@ def summary_table(
         dataset: The validated dataset (quarantined rows never reach it).
         by: ``system``, ``region``, ``org`` or ``org_type`` (``national`` also works).
         year: Financial year; defaults to the latest year in the data.
-        month: As-at month; defaults to the latest month of the year with any actuals.
+        month: As-at month; defaults to the contract's (:func:`~analysis.measures.rows.default_month`).
 
     Returns:
         One row per group; columns ``<grain key>, <names>, orgs, orgs_reporting, plan_income_ytd, ...,
-        forecast_variance`` exactly as data-contract.md lists them. Empty (with those columns) when the year
+        run_rate_variance`` exactly as data-contract.md lists them. Empty (with those columns) when the year
         is not in the data.
     """
     frame = dataset.control_totals
     year = year if year is not None else latest_year(frame)
     if month is None:
-        month = latest_actual_month(frame, year)
+        month = default_month(frame, year)
     columns = list(GRAIN_COLUMNS[by]) + list(MEASURE_COLUMNS) if by in GRAIN_COLUMNS else []
     if year is None:
         check_grain(by)

@@ -45,6 +45,34 @@ def overview_measures(s: Scope) -> OverviewMeasures:
     return OverviewMeasures(summary, national.iloc[0] if len(national) else pd.Series(dtype=object), None)
 
 
+def forecast_headline(national: pd.Series, unit: formatting.Unit, money) -> Headline:
+    """The forecast outturn, its variance to the control totals of the same organisations, and its coverage.
+
+    Only organisations with a forecast count on either side (data-contract.md), and how many that is sits
+    beside the figure, so a missing or carried-forward forecast can never read as an improvement.
+    """
+    coverage = narrative.forecast_coverage(national) or ""
+    variance = national["forecast_variance"]
+    help_text = (
+        f"Sum of the latest forecasts reported up to the as-at month ({coverage}), against the control "
+        f"totals of those same organisations ({money(national['forecast_control_total'])}); the control "
+        f"total of all {int(national['orgs'])} is {money(national['control_total'])}. Beneath: forecast − "
+        "control total, like for like."
+    )
+    if formatting.is_missing(variance):
+        return Headline("Forecast outturn", "—", coverage, "off", help_text, "off")
+    words = formatting.format_signed_variance(variance, unit, measure="forecast_variance")
+    return signed_headline(
+        "Forecast outturn",
+        money(national["forecast_outturn"]),
+        variance,
+        unit,
+        "forecast_variance",
+        words=f"{words}; {coverage}" if coverage else None,
+        help=help_text,
+    )
+
+
 def overview(s: Scope, measured: OverviewMeasures | None = None) -> OverviewView:
     """The board's page: headline figures, ranked variance and the national paragraph.
 
@@ -88,16 +116,7 @@ def overview(s: Scope, measured: OverviewMeasures | None = None) -> OverviewView
             help="Systems whose actual year-to-date surplus is below plan; organisations with actuals for "
             f"{formatting.month_label(s.year, s.month)}.",
         ),
-        signed_headline(
-            "Forecast outturn",
-            money(national["forecast_outturn"]),
-            national["forecast_variance"],
-            unit,
-            "forecast_variance",
-            help=f"Control total: {money(national['control_total'])}. Sum of members' forecasts at the as-at "
-            f"month ({int(national['orgs_forecasting'])} of {int(national['orgs'])} organisations forecast); "
-            "beneath: forecast − control total.",
-        ),
+        forecast_headline(national, unit, money),
     )
     text = narrative.national_narrative(summary, national.to_dict(), s.year, s.month, unit)
     ranked = figures.ranked_variance(summary, unit, s.period)

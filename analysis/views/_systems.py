@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, formatting, measures, spc, tables
+from analysis import figures, formatting, measures, narrative, spc, tables
 from analysis.ratings import system_ratings
 from analysis.views._scope import (
     NO_DATA,
@@ -44,6 +44,9 @@ SYSTEM_TABLE_MONEY = (
     "Control total",
     "Forecast outturn",
     "Forecast vs control total",
+    "Forecast movement",
+    "Run-rate outturn",
+    "Run rate vs control total",
 )
 
 
@@ -96,10 +99,10 @@ def systems_measures(s: Scope) -> SystemsMeasures:
             "Control total": money("control_total"),
             "Forecast outturn": money("forecast_outturn"),
             "Forecast vs control total": money("forecast_variance"),
-            "Forecasts in": [
-                f"{int(f)} of {int(o)}"
-                for f, o in zip(summary["orgs_forecasting"], summary["orgs"], strict=True)
-            ],
+            "Forecasts in": [narrative.forecast_coverage(row) for row in summary.to_dict("records")],
+            "Forecast movement": money("forecast_movement"),
+            "Run-rate outturn": money("run_rate_outturn"),
+            "Run rate vs control total": money("run_rate_variance"),
             "Accepted": [accepted.get(code, "not stated") for code in summary["system_code"]],
             "Trend (SPC)": [
                 spc.VARIATION_LABELS[trends[c]] if c in trends else "too few points"
