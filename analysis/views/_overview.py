@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, formatting, measures, narrative
+from analysis import figures, formatting, measures, narrative, rounding
 from analysis.views._headlines import Headline, overspend_words, signed_headline
 from analysis.views._scope import NO_DATA, Scope, has_actuals, no_actuals_message, selected_rows
 
@@ -64,7 +64,7 @@ def overview(s: Scope, measured: OverviewMeasures | None = None) -> OverviewView
         signed_headline(
             "Surplus YTD",
             money(national["actual_surplus_ytd"]),
-            national["variance_ytd"],
+            rounding.shown_difference(national["actual_surplus_ytd"], national["plan_surplus_ytd"], unit),
             unit,
             "variance",
             help=f"Plan: {money(national['plan_surplus_ytd'])}. Beneath: the variance to plan "
@@ -91,7 +91,7 @@ def overview(s: Scope, measured: OverviewMeasures | None = None) -> OverviewView
         signed_headline(
             "Forecast outturn",
             money(national["forecast_outturn"]),
-            national["forecast_variance"],
+            rounding.shown_difference(national["forecast_outturn"], national["control_total"], unit),
             unit,
             "forecast_variance",
             help=f"Control total: {money(national['control_total'])}. Sum of members' forecasts at the as-at "
