@@ -295,6 +295,8 @@ def run_summary(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _say(f"error: {exc}", sys.stderr)
         return EXIT_UNREADABLE
+    if dataset.is_sample:
+        _say(f"Note: {exports_sample_note()}", sys.stderr)
     if args.format == "json":
         print(_visible_json(table.to_json(orient="records", indent=2, double_precision=1)))
     else:
@@ -412,6 +414,13 @@ def _export_filters(args: argparse.Namespace, dataset: Dataset):
     return resolve(asked, dataset, options), options
 
 
+def exports_sample_note() -> str:
+    """What summary says on standard error of illustrative data (its columns are the contract's: no label)."""
+    from analysis.exports import SAMPLE_NOTE
+
+    return SAMPLE_NOTE
+
+
 def run_export(args: argparse.Namespace) -> int:
     if not args.out.strip():
         _say("error: --out is empty: give the path of the file to write, e.g. --out systems.csv", sys.stderr)
@@ -476,7 +485,7 @@ def run_export(args: argparse.Namespace) -> int:
         if frame.empty:
             _say("No rows match the filters: the file has a header only.", sys.stderr)
         if fmt == "csv":
-            data = exports.csv_bytes(frame)
+            data = exports.csv_bytes(frame, illustrative=bool(dataset.is_sample))
         else:
             info = exports.extract_info(dataset, state, link, title=title, system_names=names)
             try:
