@@ -51,6 +51,7 @@ from analysis import exports, figures, formatting, tables, views
 from analysis.exports import ExtractInfo
 from analysis.formatting import Unit
 from analysis.model import Dataset
+from analysis.ratings import ILLUSTRATIVE_RATING
 from analysis.state import ViewState
 
 CHART_WIDTH: Final = 1000
@@ -90,6 +91,19 @@ PARTS_TEMPLATE: Final = "boardpack_parts.html.j2"
 
 # ---------------------------------------------------------------------------------------------------------
 # Escaping and the inline script
+
+
+def _rating_marked(table: pd.DataFrame) -> pd.DataFrame:
+    """The systems table with an illustrative rating said in its cell ("Advanced (illustrative)"): the pack
+    has no room for the "Rating source" column, and a rating must never pass for a published one."""
+    if "Rating source" not in table.columns or "Rating 2017" not in table.columns:
+        return table
+    marked = table.copy()
+    illustrative = marked["Rating source"].astype(str).str.startswith(ILLUSTRATIVE_RATING)
+    marked.loc[illustrative, "Rating 2017"] = marked.loc[illustrative, "Rating 2017"].astype(str) + (
+        " (illustrative)"
+    )
+    return marked
 
 
 def esc(value: object) -> str:
@@ -304,7 +318,7 @@ def _systems(s: views.Scope, chart: _Charts) -> dict:
     wanted = [
         views.money_label(c, s.unit) if c in views.SYSTEM_TABLE_MONEY else c for c in SYSTEM_TABLE_COLUMNS
     ]
-    table = view.table[[c for c in wanted if c in view.table.columns]]
+    table = _rating_marked(view.table)[[c for c in wanted if c in view.table.columns]]
     return {
         "message": None,
         "chart": chart(view.dumbbell, f"plan-vs-actual-{view.period}"),

@@ -350,6 +350,8 @@ def run_summary(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _say(f"error: {exc}", sys.stderr)
         return EXIT_UNREADABLE
+    if dataset.is_sample:
+        _say(f"Note: {exports_sample_note()}", sys.stderr)
     if args.format == "json":
         print(_visible_json(table.to_json(orient="records", indent=2, double_precision=1)))
     else:
@@ -477,6 +479,13 @@ class _Refused(Exception):
         self.lines = lines
 
 
+def exports_sample_note() -> str:
+    """What summary says on standard error of illustrative data (its columns are the contract's: no label)."""
+    from analysis.exports import SAMPLE_NOTE
+
+    return SAMPLE_NOTE
+
+
 def run_export(args: argparse.Namespace) -> int:
     """Write what a download button writes (systems or rows as CSV/XLSX, the board pack as HTML/PDF)."""
     try:
@@ -555,7 +564,7 @@ def _export_bytes(args: argparse.Namespace, fmt: str, dataset, filters, names) -
     if frame.empty:
         _say("No rows match the filters: the file has a header only.", sys.stderr)
     if fmt == "csv":
-        return exports.csv_bytes(frame)
+        return exports.csv_bytes(frame, illustrative=bool(dataset.is_sample))
     info = exports.extract_info(dataset, state, link, title=title, system_names=names)
     try:
         return exports.xlsx_bytes(frame, info, args.unit, sheet_name=args.what.capitalize())

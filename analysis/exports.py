@@ -111,15 +111,33 @@ def _tidy_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 # CSV
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+ILLUSTRATIVE_COLUMN: Final = "Data"
+ILLUSTRATIVE_VALUE: Final = "Illustrative: synthetic money, not NHS accounts"
+
+
+def label_illustrative(frame: pd.DataFrame, illustrative: bool) -> pd.DataFrame:
+    """The rows with a last column saying, on every row, that the money is illustrative (when it is).
+
+    A column survives a forwarded file, a filter or a copy of some rows, and any CSV reader reads it.
+    """
+    if not illustrative or ILLUSTRATIVE_COLUMN in frame.columns:
+        return frame
+    labelled = frame.copy()  # a copy keeps the table's marks (DataFrame.attrs)
+    labelled[ILLUSTRATIVE_COLUMN] = ILLUSTRATIVE_VALUE
+    return labelled
+
+
+def csv_bytes(frame: pd.DataFrame, *, illustrative: bool = False) -> bytes:
     """CSV as UTF-8 with a byte-order mark (so Excel shows `£`), formula-safe, CRLF, without the index.
 
     Args:
         frame: The table as shown (money already in the display unit, unit in the header).
+        illustrative: The data is the illustrative sample: every row says so (:func:`label_illustrative`).
 
     Returns:
         The file's bytes.
     """
+    frame = label_illustrative(frame, illustrative)
     text = neutralise_frame(_tidy_numbers(frame)).to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
@@ -360,7 +378,7 @@ def xlsx_bytes(frame: pd.DataFrame, about: ExtractInfo, unit: Unit, sheet_name: 
             f"{len(frame):,} rows do not fit in one Excel sheet ({EXCEL_MAX_ROWS - 1:,} at most): "
             "narrow the filters or download CSV."
         )
-    frame = _tidy_numbers(frame)
+    frame = _tidy_numbers(label_illustrative(frame, about.is_sample))
     buffer = io.BytesIO()
     options = {
         "in_memory": True,

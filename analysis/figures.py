@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import formatting
+from analysis import formatting, rounding
 from analysis.formatting import Unit
+from analysis.measures import OTHER_ORGANISATIONS
 
 NHS_BLUE = "#005EB8"
 NHS_DARK_BLUE = "#003087"
@@ -334,14 +335,32 @@ def monthly_plan_vs_actual(monthly: pd.DataFrame, unit: Unit, year: str, name: s
     return _alt(figure, alt)
 
 
+def shown_waterfall(steps: pd.DataFrame, unit: Unit) -> pd.Series:
+    """A waterfall's steps as shown in ``unit``: the plan and actual as rounded on their own, and the steps
+    between adding up to their difference (the "Other organisations" step, a residual, takes any gap)."""
+    if steps.empty:
+        return pd.Series(dtype="float64")
+    values = steps["value"].astype(float).reset_index(drop=True)
+    last = len(values) - 1
+    labels = steps["label"].reset_index(drop=True)
+    codes = steps["org_code"] if "org_code" in steps.columns else pd.Series(pd.NA, index=steps.index)
+    unnamed = codes.isna().to_numpy()
+    other = [i for i in range(1, last) if labels[i] == OTHER_ORGANISATIONS and unnamed[i]]
+    parts = rounding.shown_parts(
+        values.iloc[:last], unit, values.iloc[last], keep=[0], absorb=other[0] if other else None
+    )
+    return pd.concat([parts, pd.Series([rounding.shown(values.iloc[last], unit)])], ignore_index=True)
+
+
 def waterfall(steps: pd.DataFrame, unit: Unit, period: str, name: str) -> go.Figure:
     """Plan surplus to actual surplus, one step per member organisation's contribution."""
     if steps.empty:
         return empty_figure(f"No year-to-date figures for {name}.")
-    values = formatting.scale(steps["value"].astype(float), unit)
+    values = shown_waterfall(steps, unit)
+    in_thousands = [rounding.to_thousands(v, unit) for v in values]
     words = [
         formatting.format_money(v, unit, brackets=False) if measure != "relative" else _words(v, unit)
-        for v, measure in zip(steps["value"], steps["measure"], strict=True)
+        for v, measure in zip(in_thousands, steps["measure"], strict=True)
     ]
     figure = go.Figure(
         go.Waterfall(
@@ -361,7 +380,7 @@ def waterfall(steps: pd.DataFrame, unit: Unit, period: str, name: str) -> go.Fig
         )
     )
     relative = steps[steps["measure"] == "relative"]
-    variance = float(relative["value"].sum())
+    variance = rounding.to_thousands(float(values[steps["measure"].eq("relative").to_numpy()].sum()), unit)
     named = relative[relative["org_code"].notna()] if "org_code" in relative.columns else relative
     worst = named.sort_values("value").head(1)
     title = f"{name} is {_words(variance, unit)} to plan"

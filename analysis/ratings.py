@@ -72,9 +72,39 @@ def system_ratings(
         :func:`analysis.lineage.successor_ratings` of the latest ratings, plus ``rating_label``: the rating,
         "Mixed", or "Not rated" (what a filter or a table shows).
     """
-    out = successor_ratings(latest_ratings(ratings, as_at), systems)
+    latest = latest_ratings(ratings, as_at)
+    out = successor_ratings(latest, systems)
     out["rating_label"] = out["overall_rating"].fillna(NOT_RATED).astype("str")
+    out["rating_source"] = _rating_sources(latest, out)
     return out
+
+
+ILLUSTRATIVE_SOURCE = "illustrative"
+"""The ``source`` of a rating that was never published (filled in for the sample)."""
+ILLUSTRATIVE_RATING = "Illustrative (not published)"
+PUBLISHED_RATING = "Published"
+
+
+def _rating_sources(latest: pd.DataFrame, resolved: pd.DataFrame) -> pd.Series:
+    """Where each system's shown rating came from: "Illustrative (not published)" when any rating used is
+    illustrative, else "Published: <source>" (the file's ``source``), "" when not rated."""
+    has_source = latest is not None and not latest.empty and "source" in latest.columns
+    sources = (
+        dict(zip(latest["system_code"].astype(str), latest["source"], strict=True)) if has_source else {}
+    )
+    out = []
+    for codes, label in zip(resolved["rated_codes"], resolved["overall_rating"], strict=True):
+        used = [c for c in str(codes or "").split("; ") if c] if not pd.isna(codes) else []
+        if pd.isna(label) or not used:
+            out.append("")
+            continue
+        texts = [sources.get(c) for c in used]
+        texts = [str(t).strip() for t in texts if isinstance(t, str) and t.strip()]
+        if any(t.lower() == ILLUSTRATIVE_SOURCE for t in texts):
+            out.append(ILLUSTRATIVE_RATING)
+        else:
+            out.append(f"{PUBLISHED_RATING}: {' | '.join(texts)}" if texts else PUBLISHED_RATING)
+    return pd.Series(out, index=resolved.index, dtype="str")
 
 
 def ratings_vs_money(
@@ -113,10 +143,19 @@ def ratings_vs_money(
     money = money[["system_code", "system_name", "region", *money_columns]]
     rated = system_ratings(dataset.progress_ratings, dataset.systems, as_at)
     rated = rated[
-        ["system_code", "overall_rating", "rating_category", "rating_basis", "rated_codes", "rating_label"]
+        [
+            "system_code",
+            "overall_rating",
+            "rating_category",
+            "rating_basis",
+            "rated_codes",
+            "rating_label",
+            "rating_source",
+        ]
     ]
     out = money.merge(rated, on="system_code", how="left")
     out["rating_label"] = out["rating_label"].fillna(NOT_RATED)
+    out["rating_source"] = out["rating_source"].fillna("")
     out["rating_basis"] = out["rating_basis"].fillna("none")
     order = [
         "system_code",
@@ -127,6 +166,7 @@ def ratings_vs_money(
         "rating_basis",
         "rated_codes",
         "rating_label",
+        "rating_source",
         *money_columns,
     ]
     out = out[order].sort_values(["rating_category", "system_code"], kind="stable", na_position="last")

@@ -34,6 +34,7 @@ def write_bad_file(path: Path, megabytes: float) -> int:
 
 
 def measure(megabytes: float, *extra: str) -> dict:
+    """Validate a file of that size in which every row is bad; its time, peak memory and output size."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bad.csv"
         rows = write_bad_file(path, megabytes)
@@ -55,6 +56,7 @@ def measure(megabytes: float, *extra: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Measure the bad-file cases and print them against their budgets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=9.0, help="file size in MB (default 9)")
     parser.add_argument("--all", action="store_true", help="pass --all (list every problem)")

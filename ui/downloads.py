@@ -39,7 +39,7 @@ def download_buttons(frame, what: str, ctx: PageContext, *, title: str, page: st
     with st.container(horizontal=True):
         st.download_button(
             "Download CSV",
-            data=lambda: exports.csv_bytes(frame),
+            data=lambda: exports.csv_bytes(frame, illustrative=bool(ctx.dataset.is_sample)),
             file_name=f"{stem}.csv",
             mime=exports.CSV_MIME,
             on_click="ignore",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, formatting, measures, narrative
+from analysis import figures, formatting, measures, narrative, rounding
 from analysis.views._headlines import Headline, overspend_words, signed_headline
 from analysis.views._scope import NO_DATA, Scope, has_actuals, no_actuals_message, selected_rows
 
@@ -52,7 +52,10 @@ def forecast_headline(national: pd.Series, unit: formatting.Unit, money) -> Head
     beside the figure, so a missing or carried-forward forecast can never read as an improvement.
     """
     coverage = narrative.forecast_coverage(national) or ""
-    variance = national["forecast_variance"]
+    # The difference of the two figures as shown, so the reader's own subtraction agrees with it.
+    variance = rounding.shown_difference(
+        national["forecast_outturn"], national["forecast_control_total"], unit
+    )
     help_text = (
         f"Sum of the latest forecasts reported up to the as-at month ({coverage}), against the control "
         f"totals of those same organisations ({money(national['forecast_control_total'])}); the control "
@@ -92,7 +95,7 @@ def overview(s: Scope, measured: OverviewMeasures | None = None) -> OverviewView
         signed_headline(
             "Surplus YTD",
             money(national["actual_surplus_ytd"]),
-            national["variance_ytd"],
+            rounding.shown_difference(national["actual_surplus_ytd"], national["plan_surplus_ytd"], unit),
             unit,
             "variance",
             help=f"Plan: {money(national['plan_surplus_ytd'])}. Beneath: the variance to plan "

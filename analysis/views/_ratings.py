@@ -61,6 +61,7 @@ def ratings(s: Scope, measured: RatingsMeasures | None = None) -> RatingsView:
             "Region": table["region"],
             "Rating 2017": table["rating_label"],
             "Rating basis": table["rating_basis"],
+            "Rating source": table["rating_source"],
             "Variance YTD": formatting.scale(table["variance_ytd"].astype(float), s.unit),
             "Variance %": table["variance_pct"],
             "Overspend YTD": formatting.scale(table["overspend_ytd"].astype(float), s.unit),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, formatting, measures, narrative, spc
+from analysis import figures, formatting, measures, narrative, rounding, spc
 from analysis.formatting import Unit
 from analysis.views._headlines import Headline, overspend_words, signed_headline
 from analysis.views._scope import (
@@ -109,7 +109,7 @@ def system_detail(s: Scope, measured: SystemDetailMeasures | None = None) -> Sys
         signed_headline(
             "Actual surplus YTD",
             money(row["actual_surplus_ytd"]),
-            row["variance_ytd"],
+            rounding.shown_difference(row["actual_surplus_ytd"], row["plan_surplus_ytd"], unit),
             unit,
             "variance",
             help=f"Plan: {money(row['plan_surplus_ytd'])}. Beneath: the variance to plan.",
@@ -125,7 +125,7 @@ def system_detail(s: Scope, measured: SystemDetailMeasures | None = None) -> Sys
         signed_headline(
             "Forecast outturn",
             money(row["forecast_outturn"]),
-            row["forecast_variance"],
+            rounding.shown_difference(row["forecast_outturn"], row["control_total"], unit),
             unit,
             "forecast_variance",
             help=f"Control total: {money(row['control_total'])}. Beneath: forecast − control total.",
@@ -170,8 +170,9 @@ def _empty_detail(code: str, name: str, period: str, message: str) -> SystemDeta
 
 
 def attribution_table(attribution: pd.DataFrame, unit: Unit) -> pd.DataFrame:
-    """Member organisations' contributions to the system's variance, in the display unit."""
-    scale = lambda column: formatting.scale(attribution[column].astype(float), unit)  # noqa: E731
+    """Member organisations' contributions to the system's variance, as shown in the display unit (rounded
+    once, here, the same way as the waterfall and the board pack)."""
+    scale = lambda column: rounding.shown_series(attribution[column].astype(float), unit)  # noqa: E731
     table = pd.DataFrame(
         {
             "Organisation": attribution["org_name"],

@@ -77,7 +77,8 @@ def systems_measures(s: Scope) -> SystemsMeasures:
     if not reporting:
         return SystemsMeasures(summary, pd.DataFrame(), no_actuals_message(s.year, s.month))
     lookup = s.dataset.systems
-    ratings = system_ratings(s.dataset.progress_ratings, lookup).set_index("system_code")["rating_label"]
+    rated = system_ratings(s.dataset.progress_ratings, lookup).set_index("system_code")
+    ratings, rating_sources = rated["rating_label"], rated["rating_source"]
     cohorts = _cohorts(lookup)
     accepted = _system_accepted(s)
     trends = system_trends(s, summary["system_code"].tolist())
@@ -89,6 +90,7 @@ def systems_measures(s: Scope) -> SystemsMeasures:
             "Region": summary["region"],
             "Type": summary["system_code"].map(cohorts),
             "Rating 2017": summary["system_code"].map(ratings).fillna("Not rated"),
+            "Rating source": summary["system_code"].map(rating_sources).fillna(""),
             "Organisations": summary["orgs"],
             "Reporting": summary["orgs_reporting"],
             "Plan surplus YTD": money("plan_surplus_ytd"),
