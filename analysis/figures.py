@@ -422,7 +422,7 @@ def spc_chart(
     result, unit: Unit, title_subject: str, measure_label: str = "In-month variance to plan"
 ) -> go.Figure:
     """An XmR chart in the Making Data Count style: grey common cause, blue improvement, orange concern."""
-    from analysis import spc
+    from analysis import spc, spc_icons
 
     points = result.points
     if points.empty or result.n_points < spc.MIN_POINTS:
@@ -494,16 +494,31 @@ def spc_chart(
                 + "<extra></extra>",
             )
         )
+    if result.target is not None:
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[float(formatting.scale(pd.Series([result.target]), unit).iloc[0])] * len(x),
+                name=f"Target ({_words(result.target, unit)})" if result.target else "Target: on plan",
+                mode="lines",
+                line={"color": NHS_DARK_GREY, "dash": "dot", "width": 2},
+                hoverinfo="skip",
+            )
+        )
     variation = spc.VARIATION_LABELS[result.variation]
     provisional = " (limits provisional: fewer than 12 points)" if result.provisional else ""
+    rebased = sorted({x[i] for i in np.flatnonzero(np.diff(points["segment"].to_numpy())) + 1})
+    new_limits = f"; new limits from {', '.join(rebased)}" if rebased else ""
     _layout(
         figure,
         f"{title_subject}: {variation.lower()}",
-        f"{measure_label} by month, {unit}; mean ± 2.66 × mean moving range{provisional}",
-        420,
+        f"{measure_label} by month, {unit}; mean ± 2.66 × mean moving range{new_limits}{provisional}",
+        440,
     )
+    figure.update_layout(margin={"r": 110})
+    spc_icons.add_icons(figure, result.variation, result.assurance)
     figure.update_yaxes(title=f"{measure_label} ({unit})")
-    figure.update_xaxes(title=None, type="category")
+    figure.update_xaxes(title=None, type="category", **spc_icons.month_ticks(x))
     return _alt(figure, f"SPC chart of {measure_label.lower()} for {title_subject}. {result.message}")
 
 

@@ -7,6 +7,7 @@ shows it, because Streamlit puts a bound widget's *shown* label in the address::
 
     ?year=2018/19&month=M06 (Sep 2018)&region=London&system=Greater Manchester (E54000007)
     &org_type=acute&rating=Advanced&unit=£000&restate=true&focus=Greater Manchester (E54000007)
+    &rebase=2019/20
 
 The widgets take their keys from :data:`PARAMS` and their labels from :func:`month_param` and
 :func:`system_param`, so what they write is what :meth:`ViewState.to_query_params` writes. Reading a link
@@ -37,11 +38,14 @@ PARAMS: Final[dict[str, str]] = {
     "unit": "unit",
     "restate": "restate",
     "focus": "focus",
+    "rebase": "rebase",
 }
 """What each part of the view is called in the address (and is the key of the widget bound to it)."""
 
-FILTER_PARAMS: Final[tuple[str, ...]] = tuple(key for name, key in PARAMS.items() if name != "focus")
-"""The parameters the shared filter bar binds (and its reset clears); the focus belongs to a page."""
+FILTER_PARAMS: Final[tuple[str, ...]] = tuple(
+    key for name, key in PARAMS.items() if name not in ("focus", "rebase")
+)
+"""The parameters the shared filter bar binds (and its reset clears); focus and rebase belong to a page."""
 
 UNITS: Final[tuple[Unit, ...]] = ("£m", "£000")
 """The display units, the default first."""
@@ -108,12 +112,15 @@ class ViewState:
         unit: The display unit of money.
         restate: Rows restated on today's footprints (merged and recoded systems under their successor).
         focus: The system in focus (System detail, the board pack's detail pages); None = the default.
+        rebase: Financial years whose first charted month starts new SPC limits on System detail (the
+            monthly series runs across years), oldest first; empty = one set of limits.
     """
 
     filters: Filters = field(default_factory=Filters)
     unit: Unit = "£m"
     restate: bool = False
     focus: str | None = None
+    rebase: tuple[str, ...] = ()
 
     # --- the link ------------------------------------------------------------------------------------
 
@@ -121,7 +128,8 @@ class ViewState:
         """The link's query parameters, spelt as the dashboard's widgets spell them.
 
         The unit is always written (a link says what it shows); the month only with its year (its label
-        names the calendar month); ``restate`` and ``focus`` only when set; empty selections never.
+        names the calendar month); ``restate``, ``focus`` and ``rebase`` only when set; empty selections
+        never.
 
         Args:
             system_names: System code -> name, for the ``Name (code)`` labels of systems.
@@ -145,6 +153,8 @@ class ViewState:
             params[PARAMS["restate"]] = "true"
         if self.focus:
             params[PARAMS["focus"]] = system_param(self.focus, system_names)
+        if self.rebase:
+            params[PARAMS["rebase"]] = list(self.rebase)
         return params
 
     def query_string(self, system_names: Mapping[str, str] | None = None) -> str:
@@ -159,7 +169,7 @@ class ViewState:
         the last well-formed one wins. The year is normalised as the data contract does (``2018-19``,
         ``FY2018/19`` -> ``2018/19``); the month may be ``M06 (Sep 2018)``, ``M06`` or ``6``; systems and
         the focus ``Name (E54000008)`` or the bare code; organisation types and ratings match whatever
-        their case (ratings also by category number 1-4). Never raises.
+        their case (ratings also by category number 1-4); rebase years as the year is. Never raises.
 
         Args:
             params: E.g. ``st.query_params.to_dict()``, or ``urllib.parse.parse_qs`` of a link.
@@ -181,7 +191,9 @@ class ViewState:
         unit = _last([v.strip() if v.strip() in UNITS else None for v in raw["unit"]])
         restate = _last([_flag(v) for v in raw["restate"]])
         focus = _last([_safely(_system_code, v) for v in raw["focus"]])
-        return cls(Filters(**chosen), unit or UNITS[0], bool(restate), focus)
+        years = [_safely(filters_module.normalise_year, v) for v in raw["rebase"]]
+        rebase = tuple(sorted({y for y in years if isinstance(y, str) and y}))
+        return cls(Filters(**chosen), unit or UNITS[0], bool(restate), focus, rebase)
 
     # --- words ---------------------------------------------------------------------------------------
 

@@ -3,18 +3,22 @@
 import streamlit as st
 
 from analysis import views
-from ui import cached, drill, widgets
+from ui import cached, drill, rebase, widgets
 from ui.context import context
 from ui.text import plain
 
 ctx = context()
 title_slot = st.container()
-state = drill.focus_picker(ctx)
+picker, rebase_slot = st.columns(2)
+with picker:
+    state = drill.focus_picker(ctx)
 if state is None:
     with title_slot:
         widgets.header("System detail", ctx)
     st.info("No systems match the filters. Widen the selection or press Reset filters.")
     st.stop()
+with rebase_slot:
+    state = rebase.rebase_picker(ctx, state)
 view = cached.view(views.system_detail, ctx.dataset, state)
 
 with title_slot:

@@ -23,8 +23,10 @@ with chart_tab:
 with table_tab:
     st.caption(
         "Sorted from most adverse. Click a column header to sort; select a row to open that system. "
-        "Variance % is the variance as a share of planned expenditure year to date."
+        "Variance % is the variance as a share of planned expenditure year to date. "
+        "SPC icon and Trend (SPC): the Making Data Count variation of each system's in-month variance."
     )
-    selection = widgets.money_table(view.table, ctx.state.unit, key="systems_table", on_select="rerun")
+    shown = widgets.with_spc_icons(view.table, view.variation_icons)
+    selection = widgets.money_table(shown, ctx.state.unit, key="systems_table", on_select="rerun")
     downloads.download_buttons(view.table, "systems", ctx, title="Systems side by side", page="systems")
     drill.drill_through_from_table(selection, view.table)

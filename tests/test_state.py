@@ -50,6 +50,7 @@ def states(draw) -> ViewState:
         draw(st.sampled_from(UNITS)),
         draw(st.booleans()),
         draw(st.one_of(st.none(), system_codes)),
+        draw(unique_tuples(years).map(lambda chosen: tuple(sorted(chosen)))),
     )
 
 
@@ -96,6 +97,16 @@ def test_the_link_is_spelt_as_the_widgets_spell_it() -> None:
         "focus": "System Two (E54000002)",
     }
     assert ViewState().to_query_params() == {"unit": "£m"}
+
+
+def test_rebase_years_ride_in_the_link_oldest_first_and_normalised() -> None:
+    state = ViewState(focus=S1, rebase=("2018/19", "2019/20"))
+    assert state.to_query_params()["rebase"] == ["2018/19", "2019/20"]
+    assert "rebase=2018%2F19&rebase=2019%2F20" in state.query_string()
+    link = parse_qs("focus=E54000001&rebase=2019-20&rebase=FY2018/19&rebase=nonsense&rebase=2019/20")
+    assert ViewState.from_query_params(link) == state
+    assert ViewState.from_query_params({"rebase": ["", "junk"]}).rebase == ()
+    assert "rebase" not in ViewState().to_query_params()
     assert month_param(YEAR, 3) == "M03 (Jun 2018)"
     assert system_param(S1, {S1: "System One"}) == "System One (E54000001)"
     assert system_param(S2, {}) == f"{S2} ({S2})"
@@ -119,7 +130,7 @@ def test_links_people_already_have_keep_working() -> None:
 
 def test_the_widgets_keys_are_the_links_parameters() -> None:
     assert PARAMS["financial_year"] == "year" and PARAMS["focus"] == "focus"
-    assert set(FILTER_PARAMS) == set(PARAMS.values()) - {"focus"}
+    assert set(FILTER_PARAMS) == set(PARAMS.values()) - {"focus", "rebase"}
     assert set(UNITS) == {"£m", "£000"} and UNITS[0] == ViewState().unit
 
 

@@ -52,14 +52,39 @@ def chart(figure, name: str, key: str | None = None, on_select: str = "ignore"):
     return event
 
 
+SPC_ICON_COLUMN = "SPC icon"
+"""The Systems table's column of variation icons; the ``Trend (SPC)`` column beside it says them in words."""
+
+
+def with_spc_icons(table, icons: tuple[str | None, ...], words: str = "Trend (SPC)", after: str = "Code"):
+    """The table with a column of SPC icons (``data:`` addresses, one a row) and their words beside it,
+    moved up after ``after`` so both are in view without scrolling across."""
+    if len(icons) != len(table) or words not in table.columns or after not in table.columns:
+        return table
+    shown = table.copy()
+    text = shown.pop(words)
+    at = list(shown.columns).index(after) + 1
+    shown.insert(at, SPC_ICON_COLUMN, list(icons))
+    shown.insert(at + 1, words, text)
+    return shown
+
+
 def money_table(
     table, unit: formatting.Unit, key: str | None = None, on_select: str = "ignore", height="auto"
 ):
-    """A table whose money and percentage columns (as its view marked them) use the board's number format."""
+    """A table whose money and percentage columns (as its view marked them) use the board's number format;
+    a column of SPC icons (:func:`with_spc_icons`) is shown as images."""
     config = {
         column: st.column_config.NumberColumn(column, **options)
         for column, options in formatting.table_column_formats(table, unit).items()
     }
+    if SPC_ICON_COLUMN in table.columns:
+        config[SPC_ICON_COLUMN] = st.column_config.ImageColumn(
+            SPC_ICON_COLUMN,
+            help="Making Data Count variation icon of the latest month's in-month variance; "
+            "Trend (SPC) beside it says it in words.",
+            width="small",
+        )
     return st.dataframe(
         table,
         hide_index=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis import formatting, lineage, measures, spc, tables
@@ -130,9 +131,45 @@ def national_summary(s: Scope) -> pd.Series:
 
 
 def system_variation(s: Scope, codes: list[str]) -> dict[str, spc.SpcResult]:
-    """SPC of each system's in-month variance over every reported month up to the as-at month."""
+    """SPC of each system's in-month variance over every reported month up to the as-at month, with new
+    limits from the first month of each financial year in ``s.state.rebase``; the target is zero."""
     series = monthly_variance_by_system(s, codes)
-    return {code: spc.spc_analysis(series[code], "increase", target=0.0) for code in codes if code in series}
+    return {
+        code: spc.spc_analysis(
+            series[code], "increase", target=0.0, rebase_at=rebase_labels(series[code], s.state.rebase)
+        )
+        for code in codes
+        if code in series
+    }
+
+
+def rebase_labels(series: pd.Series, years: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The first point of each chosen financial year in a series indexed by (year, month); a year with no
+    point, or the series' first year (its limits start there anyway), starts nothing."""
+    labels = [label for label in series.index if isinstance(label, tuple)]
+    first = {}
+    for label in labels:
+        first.setdefault(label[0], label)
+    starts = [first[y] for y in years if y in first]
+    return [label for label in starts if labels and label != labels[0]]
+
+
+def rebase_years(series: pd.Series) -> list[str]:
+    """The financial years a series indexed by (year, month) could be rebased at: all but its first."""
+    years = list(dict.fromkeys(label[0] for label in series.index if isinstance(label, tuple)))
+    return years[1:]
+
+
+def system_trend_points(s: Scope, codes: list[str]) -> dict[str, tuple[spc.Variation, int]]:
+    """Each system's SPC variation class of its in-month variance and how many points it rests on (fewer
+    than :data:`analysis.spc.MIN_POINTS_FIXED` means provisional limits)."""
+    series = monthly_variance_by_system(s, codes)
+    out = {}
+    for code in codes:
+        if code in series:
+            values = series[code].astype(float)
+            out[code] = (spc.latest_variation(values, "increase"), int(np.isfinite(values).sum()))
+    return out
 
 
 def system_trends(s: Scope, codes: list[str]) -> dict[str, spc.Variation]:

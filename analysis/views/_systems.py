@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import figures, formatting, measures, narrative, spc, tables
+from analysis import figures, formatting, measures, narrative, spc, spc_icons, tables
 from analysis.ratings import system_ratings
 from analysis.views._scope import (
     NO_DATA,
@@ -15,7 +15,7 @@ from analysis.views._scope import (
     has_actuals,
     no_actuals_message,
     selected_rows,
-    system_trends,
+    system_trend_points,
     with_units,
 )
 
@@ -34,6 +34,9 @@ class SystemsView:
     table: pd.DataFrame
     dumbbell: go.Figure
     message: str | None
+    variation_icons: tuple[str | None, ...] = ()
+    """The SPC variation icon of each row of ``table`` as a ``data:`` address (None without one); its
+    words are the table's ``Trend (SPC)``."""
 
 
 SYSTEM_TABLE_MONEY = (
@@ -63,6 +66,8 @@ class SystemsMeasures:
     summary: pd.DataFrame
     table: pd.DataFrame
     message: str | None
+    variations: dict[str, spc.Variation] = field(default_factory=dict)
+    """System code -> SPC variation class of its latest in-month variance (systems with points)."""
 
 
 def systems_measures(s: Scope) -> SystemsMeasures:
@@ -81,7 +86,7 @@ def systems_measures(s: Scope) -> SystemsMeasures:
     ratings, rating_sources = rated["rating_label"], rated["rating_source"]
     cohorts = _cohorts(lookup)
     accepted = _system_accepted(s)
-    trends = system_trends(s, summary["system_code"].tolist())
+    trends = system_trend_points(s, summary["system_code"].tolist())
     money = lambda column: summary[column].astype(float)  # noqa: E731
     table = pd.DataFrame(
         {
@@ -106,17 +111,23 @@ def systems_measures(s: Scope) -> SystemsMeasures:
             "Run-rate outturn": money("run_rate_outturn"),
             "Run rate vs control total": money("run_rate_variance"),
             "Accepted": [accepted.get(code, "not stated") for code in summary["system_code"]],
-            "Trend (SPC)": [
-                spc.VARIATION_LABELS[trends[c]] if c in trends else "too few points"
-                for c in summary["system_code"]
-            ],
+            "Trend (SPC)": [_trend_words(trends.get(c)) for c in summary["system_code"]],
         }
     )
     table["Position"] = [
         (formatting.favourable_or_adverse(v) if c in reporting else None) or "no actuals"
         for c, v in zip(summary["system_code"], summary["variance_ytd"], strict=True)
     ]
-    return SystemsMeasures(summary, table, None)
+    variations = {code: variation for code, (variation, _) in trends.items()}
+    return SystemsMeasures(summary, table, None, variations)
+
+
+def _trend_words(trend: tuple[spc.Variation, int] | None) -> str:
+    """The variation class in words, saying so when its limits are provisional (under 12 points)."""
+    if trend is None:
+        return spc_icons.variation_words(None, 0, False)
+    variation, n_points = trend
+    return spc_icons.variation_words(variation, n_points, n_points < spc.MIN_POINTS_FIXED)
 
 
 def systems(s: Scope, measured: SystemsMeasures | None = None) -> SystemsView:
@@ -135,7 +146,11 @@ def systems(s: Scope, measured: SystemsMeasures | None = None) -> SystemsView:
     table = table.sort_values("Variance YTD", kind="stable").reset_index(drop=True)
     table = tables.mark(table, percent=["Variance %"], count=["Organisations", "Reporting"])
     table = with_units(table, SYSTEM_TABLE_MONEY, s.unit)
-    return SystemsView(s.period, table, figures.plan_vs_actual_dumbbell(m.summary, s.unit, s.period), None)
+    icons = tuple(
+        spc_icons.variation_icon(m.variations[c]) if c in m.variations else None for c in table["Code"]
+    )
+    dumbbell = figures.plan_vs_actual_dumbbell(m.summary, s.unit, s.period)
+    return SystemsView(s.period, table, dumbbell, None, icons)
 
 
 def _system_accepted(s: Scope) -> dict[str, str]:
