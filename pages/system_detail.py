@@ -38,4 +38,4 @@ if view.not_accepted.empty:
     st.write("Every member organisation accepted its control total (or acceptance was not stated).")
 else:
     st.write(f"{len(view.not_accepted)} member organisation(s) did not accept their control total:")
-    st.dataframe(view.not_accepted, hide_index=True)
+    widgets.money_table(view.not_accepted, state.unit)

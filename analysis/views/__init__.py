@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from analysis.views._explore import EXPLORE_COLUMNS, EXPLORE_MONEY, explore_rows
+from analysis.views._explore import EXPLORE_COLUMNS, EXPLORE_MONEY, explore_headers, explore_rows
 from analysis.views._headlines import Headline, signed_headline
 from analysis.views._overview import OverviewMeasures, OverviewView, overview, overview_measures
 from analysis.views._ratings import RatingsMeasures, RatingsView, ratings, ratings_measures
@@ -75,6 +75,7 @@ __all__ = [
     "SystemsMeasures",
     "SystemsView",
     "attribution_table",
+    "explore_headers",
     "explore_rows",
     "has_actuals",
     "money_label",

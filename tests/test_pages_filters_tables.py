@@ -1,0 +1,66 @@
+"""Issue 14, "Filters and tables": what a new user met on the pages, each checked on the bundled data."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import as_read
+from streamlit.testing.v1 import AppTest
+from test_pages import APP, assert_clean, bundled, system_names, table_with
+
+from analysis.filters import Filters
+from analysis.state import ViewState
+
+pytestmark = pytest.mark.usefixtures("served_like_a_session")
+
+
+def _linked(query: dict[str, str], page: str = "overview") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    at.run()
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    assert_clean(at)
+    return at
+
+
+def _reset_button(at: AppTest):
+    return next(b for b in at.sidebar.button if b.label == "Reset filters")
+
+
+def test_reset_filters_returns_a_linked_view_to_the_defaults() -> None:
+    at = _linked({"region": "London", "unit": "£000"})
+    assert "region London" in as_read(at.caption[0])
+    for _ in range(2):
+        _reset_button(at).click().run()
+        assert_clean(at)
+        caption = as_read(at.caption[0])
+        assert "region London" not in caption and "figures in £m." in caption, caption
+        assert at.sidebar.radio(key="unit").value == "£m"
+        assert at.sidebar.multiselect(key="region").value == []
+        assert "region" not in at.query_params and at.query_params.get("unit") in (None, ["£m"], "£m")
+
+
+def test_explore_keeps_the_money_columns_when_the_unit_changes() -> None:
+    at = _linked({}, page="explore")
+    assert "Variance (£m)" in at.dataframe[0].value.columns
+    at.sidebar.radio(key="unit").set_value("£000").run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert {"Plan income (£000)", "Actual surplus (£000)", "Variance (£000)"} <= set(table.columns)
+    at.sidebar.radio(key="unit").set_value("£m").run()
+    assert {"Variance (£m)", "Forecast outturn (£m)"} <= set(at.dataframe[0].value.columns)
+
+
+def test_did_not_accept_table_is_in_the_page_unit_with_plain_headers() -> None:
+    state = ViewState(Filters("2017/18", 12), focus="E54000009")
+    at = _linked(state.to_query_params(system_names()), page="system_detail")
+    assert as_read(at.caption[0]).startswith("2017/18"), as_read(at.caption[0])
+    table = table_with(at, "Control total (£m)")
+    assert not {"org_code", "control_total", "stated_in_month"} & set(table.columns)
+    rows = bundled()
+    rows = rows[(rows.financial_year == "2017/18") & (rows.system_code == "E54000009")]
+    latest = rows.dropna(subset=["control_total_accepted"]).sort_values("month").groupby("org_code").last()
+    refused = latest[latest.control_total_accepted == "N"].reset_index()
+    want = dict(zip(refused.org_code, refused.control_total / 1000, strict=True))
+    got = dict(zip(table["Code"], table["Control total (£m)"], strict=True))
+    assert got == pytest.approx(want)
