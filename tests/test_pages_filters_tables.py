@@ -64,3 +64,25 @@ def test_did_not_accept_table_is_in_the_page_unit_with_plain_headers() -> None:
     want = dict(zip(refused.org_code, refused.control_total / 1000, strict=True))
     got = dict(zip(table["Code"], table["Control total (£m)"], strict=True))
     assert got == pytest.approx(want)
+
+
+@pytest.mark.parametrize(
+    "query,words",
+    [
+        ({"year": "2030/31"}, ('year "2030/31"', "2018/19")),
+        ({"year": "2018/19", "month": "M13"}, ('month "M13"', "M09 (Dec 2018)")),
+        ({"system": "Nowhere (E54000999)"}, ('system "Nowhere (E54000999)"', "all systems")),
+    ],
+)
+def test_a_link_value_not_in_the_data_is_named_on_the_page(query: dict[str, str], words) -> None:
+    at = _linked(query)
+    notices = " ".join(as_read(w) for w in at.warning)
+    for word in words:
+        assert word in notices, notices
+    assert as_read(at.caption[0]).startswith("2018/19, year to date at M09 (Dec 2018); figures in £m")
+
+
+def test_an_unknown_system_in_focus_is_named_on_system_detail() -> None:
+    at = _linked({"focus": "E54000999"}, page="system_detail")
+    notices = " ".join(as_read(w) for w in at.warning)
+    assert 'system in focus "E54000999"' in notices, notices
