@@ -7,6 +7,20 @@ from ui import cached, downloads, drill, widgets
 from ui.context import context
 from ui.text import plain
 
+SYSTEMS_FIRST = (
+    "System",
+    "Variance YTD",
+    "Variance %",
+    "Plan surplus YTD",
+    "Actual surplus YTD",
+    "Forecast outturn",
+    "Forecast vs control total",
+    "Control total",
+    "Overspend YTD",
+    "Position",
+)
+"""The money first after the name, so it fits a laptop's width without scrolling sideways."""
+
 ctx = context()
 view = cached.view(views.systems, ctx.dataset, ctx.state)
 
@@ -25,6 +39,8 @@ with table_tab:
         "Sorted from most adverse. Click a column header to sort; select a row to open that system. "
         "Variance % is the variance as a share of planned expenditure year to date."
     )
-    selection = widgets.money_table(view.table, ctx.state.unit, key="systems_table", on_select="rerun")
+    selection = widgets.money_table(
+        view.table, ctx.state.unit, key="systems_table", on_select="rerun", lead=SYSTEMS_FIRST
+    )
     downloads.download_buttons(view.table, "systems", ctx, title="Systems side by side", page="systems")
     drill.drill_through_from_table(selection, view.table)

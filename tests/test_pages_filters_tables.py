@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import as_read
 from streamlit.testing.v1 import AppTest
-from test_pages import APP, assert_clean, bundled, system_names, table_with
+from test_pages import APP, ROOT, assert_clean, bundled, system_names, table_with
 
 from analysis.filters import Filters
 from analysis.state import ViewState
@@ -86,3 +86,41 @@ def test_an_unknown_system_in_focus_is_named_on_system_detail() -> None:
     at = _linked({"focus": "E54000999"}, page="system_detail")
     notices = " ".join(as_read(w) for w in at.warning)
     assert 'system in focus "E54000999"' in notices, notices
+
+
+def _shown_order(frame) -> list[str]:
+    """The columns as the table shows them, left to right."""
+    return list(frame.proto.column_order) or list(frame.value.columns)
+
+
+def test_systems_table_shows_the_money_first_after_the_name() -> None:
+    at = _linked({}, page="systems")
+    shown = _shown_order(at.dataframe[0])
+    assert shown[0] == "System"
+    leading = set(shown[1:7])
+    for column in ("Variance YTD (£m)", "Plan surplus YTD (£m)", "Actual surplus YTD (£m)"):
+        assert column in leading, shown
+    assert "Forecast outturn (£m)" in shown[:9], shown
+    assert set(at.dataframe[0].value.columns) <= set(shown)  # nothing hidden, only moved
+
+
+def test_ratings_table_shows_overspend_beside_the_variance() -> None:
+    at = _linked({}, page="ratings")
+    shown = _shown_order(at.dataframe[0])
+    assert shown[:4] == ["System", "Variance YTD (£m)", "Variance %", "Overspend YTD (£m)"], shown
+
+
+@pytest.mark.parametrize("year", ["2017/18", "2018/19"])
+def test_the_type_column_is_the_systems_type_in_the_chosen_year(year: str) -> None:
+    import csv
+
+    with (ROOT / "data" / "systems.csv").open(encoding="utf-8") as handle:
+        systems = {row["system_code"]: row for row in csv.DictReader(handle)}
+    year_end = f"{int(year[:4]) + 1}-03"
+    at = _linked({"year": year}, page="systems")
+    table = at.dataframe[0].value
+    for code, shown in zip(table["Code"], table["Type"], strict=True):
+        since = systems[code]["ics_since"]
+        is_ics = systems[code]["system_type"] == "ICS" and (not since or since <= year_end)
+        assert shown.startswith("ICS") == is_ics, (code, shown, since)
+        assert "2021" not in shown and "2020" not in shown, (code, shown)
