@@ -26,6 +26,8 @@ if view.message:
 widgets.headlines(view.headlines)
 st.markdown(plain(view.narrative))
 widgets.chart(view.waterfall, f"{view.code}-plan-to-actual-{view.period}")
+if note := views.others_note(view.attribution):
+    st.caption(plain(note))
 widgets.chart(view.monthly, f"{view.code}-monthly-{view.period}")
 widgets.chart(view.spc_chart, f"{view.code}-spc-variance-{view.period}")
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+
 import pytest
 from conftest import as_read
 from streamlit.testing.v1 import AppTest
@@ -124,3 +127,40 @@ def test_the_type_column_is_the_systems_type_in_the_chosen_year(year: str) -> No
         is_ics = systems[code]["system_type"] == "ICS" and (not since or since <= year_end)
         assert shown.startswith("ICS") == is_ics, (code, shown, since)
         assert "2021" not in shown and "2020" not in shown, (code, shown)
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def _lines(text: str) -> list[str]:
+    return html.unescape(text).split("<br>")
+
+
+TITLE_WIDTH, SUBTITLE_WIDTH = 44, 60
+"""Characters a chart title's (subtitle's) line may hold and still fit a 390 px phone."""
+
+
+@pytest.mark.parametrize("page", ["overview", "systems", "system_detail", "ratings"])
+def test_chart_titles_wrap_to_fit_a_phone(page: str) -> None:
+    at = _linked({}, page=page)
+    for spec in _charts(at):
+        title = spec["layout"].get("title", {})
+        for line in _lines(title.get("text", "")):
+            assert len(line) <= TITLE_WIDTH, line
+        for line in _lines(title.get("subtitle", {}).get("text", "")):
+            assert len(line) <= SUBTITLE_WIDTH, line
+
+
+def test_the_waterfall_says_how_many_organisations_other_holds_and_truncates_no_name() -> None:
+    state = ViewState(Filters("2018/19", 9), focus="E54000008")
+    at = _linked(state.to_query_params(system_names()), page="system_detail")
+    rows = bundled()
+    members = rows[(rows.financial_year == "2018/19") & (rows.system_code == "E54000008")].org_code.nunique()
+    waterfall = next(s for s in _charts(at) if s["data"][0]["type"] == "waterfall")
+    labels = [" ".join(_lines(x)) for x in waterfall["data"][0]["x"]]
+    assert f"Other {members - 5} organisations" in labels, labels
+    assert not [label for label in labels if "…" in label], labels
+    named = set(table_with(at, "Contribution to variance (£m)")["Code"])
+    assert len(named) == members  # the organisations "Other" holds are listed below the chart
+    assert any(f"Other {members - 5} organisations" in as_read(c) for c in at.caption)

@@ -36,6 +36,7 @@ from analysis.views._system_detail import (
     SystemDetailMeasures,
     SystemDetailView,
     attribution_table,
+    others_note,
     system_detail,
     system_detail_measures,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "monthly_variance_by_system",
     "national_summary",
     "no_actuals_message",
+    "others_note",
     "overview",
     "overview_measures",
     "ratings",

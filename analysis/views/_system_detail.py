@@ -204,6 +204,20 @@ def not_accepted_table(refused: pd.DataFrame, unit: Unit, year: str | None) -> p
     return with_units(table, ("Control total",), unit)
 
 
+def others_note(attribution: pd.DataFrame, shown: int = 5) -> str:
+    """Where to find the organisations the waterfall sums into one "Other N organisations" bar ("" if none).
+
+    ``shown`` is how many organisations get their own bar (:func:`analysis.measures.waterfall_steps`).
+    """
+    hidden = len(attribution) - shown
+    if hidden <= 0:
+        return ""
+    return (
+        f'"{measures.others_label(hidden)}" sums the organisations without a bar of their own; '
+        "every member organisation is listed under Member organisations' contributions below."
+    )
+
+
 def _reconciliation_row(s: Scope, code: str) -> pd.Series | None:
     table = measures.reconcile_system_control_totals(s.dataset, s.year)
     row = table[table["system_code"] == code]
