@@ -74,7 +74,7 @@ def _layout(figure: go.Figure, title: str, subtitle: str, height: int) -> go.Fig
     """Titles wrapped to fit a phone; the top margin grows by a line's height for each extra line."""
     title_text, subtitle_text = wrapped(title, TITLE_WIDTH), wrapped(subtitle, SUBTITLE_WIDTH)
     extra_title, extra_subtitle = title_text.count("<br>"), subtitle_text.count("<br>")
-    top = 96 + 22 * extra_title + 17 * extra_subtitle
+    top = 96 + 26 * extra_title + 20 * extra_subtitle
     figure.update_layout(
         title={
             "text": title_text,

@@ -7,6 +7,7 @@ from ui import cached, downloads, drill, widgets
 from ui.context import context
 from ui.text import plain
 
+# The money first after the name, so the table fits a laptop's width without scrolling sideways.
 SYSTEMS_FIRST = (
     "System",
     "Variance YTD",
@@ -19,7 +20,6 @@ SYSTEMS_FIRST = (
     "Overspend YTD",
     "Position",
 )
-"""The money first after the name, so it fits a laptop's width without scrolling sideways."""
 
 ctx = context()
 view = cached.view(views.systems, ctx.dataset, ctx.state)
