@@ -8,6 +8,7 @@ Favourable and adverse are told apart by colour AND by sign, label and marker sh
 from __future__ import annotations
 
 import re
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -60,17 +61,31 @@ def plotly_config(file_name: str) -> dict:
     }
 
 
+TITLE_WIDTH, SUBTITLE_WIDTH = 44, 60
+"""Characters per line of a chart's title (subtitle): longer ones wrap, so a 390 px phone shows all."""
+
+
+def wrapped(text: object, width: int) -> str:
+    """Text made inert for plotly and broken into lines of at most ``width`` characters at spaces."""
+    lines = textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False) or [""]
+    return "<br>".join(safe_text(line) for line in lines)
+
+
 def _layout(figure: go.Figure, title: str, subtitle: str, height: int) -> go.Figure:
+    """Titles wrapped to fit a phone; the top margin grows by a line's height for each extra line."""
+    title_text, subtitle_text = wrapped(title, TITLE_WIDTH), wrapped(subtitle, SUBTITLE_WIDTH)
+    extra_title, extra_subtitle = title_text.count("<br>"), subtitle_text.count("<br>")
+    top = 96 + 26 * extra_title + 20 * extra_subtitle
     figure.update_layout(
         title={
-            "text": safe_text(title),
-            "subtitle": {"text": safe_text(subtitle)},
+            "text": title_text,
+            "subtitle": {"text": subtitle_text},
             "x": 0,
             "xanchor": "left",
         },
         font=FONT,
-        height=height,
-        margin={"l": 10, "r": 30, "t": 96, "b": 40},
+        height=height + top - 96,
+        margin={"l": 10, "r": 30, "t": top, "b": 40},
         plot_bgcolor="white",
         paper_bgcolor="white",
         hoverlabel={"font": {"family": FONT["family"]}},
@@ -364,7 +379,7 @@ def waterfall(steps: pd.DataFrame, unit: Unit, period: str, name: str) -> go.Fig
     ]
     figure = go.Figure(
         go.Waterfall(
-            x=[safe_text(_short(label)) for label in steps["label"]],
+            x=[wrapped(_short(label, 200), 16) for label in steps["label"]],
             y=values,
             measure=steps["measure"].tolist(),
             text=words,
@@ -385,7 +400,7 @@ def waterfall(steps: pd.DataFrame, unit: Unit, period: str, name: str) -> go.Fig
     worst = named.sort_values("value").head(1)
     title = f"{name} is {_words(variance, unit)} to plan"
     if not worst.empty and float(worst["value"].iloc[0]) < 0:
-        title += f"; largest adverse: {_short(worst['label'].iloc[0], 40)}"
+        title += f"; largest adverse: {_short(worst['label'].iloc[0], 200)}"
     _layout(
         figure,
         title,

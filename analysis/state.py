@@ -248,6 +248,50 @@ class ViewState:
         return self.query_string()
 
 
+def ignored_in_link(params: Mapping[str, Any] | None, options: filters_module.Options) -> tuple[str, ...]:
+    """What a link asked for that the data does not have, each said with what is shown instead.
+
+    :meth:`ViewState.from_query_params` and the filters drop such values quietly so the page still opens;
+    this says so, one sentence per dropped value, e.g. ``'year "2030/31" is not in the data: showing
+    2018/19 instead'``. Never raises; an empty tuple when the link is fully understood.
+    """
+    try:
+        items = dict(params.items()) if isinstance(params, Mapping) else {}
+    except Exception:  # a hostile mapping must not break the page
+        return ()
+    raw = {name: _strings(items.get(key)) for name, key in PARAMS.items()}
+    notes: list[str] = []
+    years = options.years
+    year = _last([_safely(filters_module.normalise_year, v) for v in raw["financial_year"]])
+    if year not in years:
+        year = years[-1] if years else None
+    for text in raw["financial_year"]:
+        if _safely(filters_module.normalise_year, text) not in years:
+            notes.append(f'year "{text}" is not in the data: showing {year or "no year"} instead')
+    months = options.months.get(year, ()) if year else ()
+    latest = month_param(year, months[-1]) if year and months else "no month"
+    for text in raw["month"]:
+        if _safely(_month, text) not in months:
+            notes.append(f'month "{text}" is not a month with actuals in {year}: showing {latest} instead')
+    offered = {
+        "regions": (options.regions, "region", "all regions"),
+        "systems": (tuple(options.systems), "system", "all systems"),
+        "org_types": (options.org_types, "organisation type", "all organisation types"),
+        "ratings": (options.ratings, "rating", "all ratings"),
+    }
+    for name, (known, word, everything) in offered.items():
+        unknown = [text for text in raw[name] if _safely(_READERS[name], text) not in known]
+        instead = f"showing {everything}" if len(unknown) == len(raw[name]) else "left out"
+        notes.extend(f'{word} "{text}" is not in the data: {instead}' for text in unknown)
+    for text in raw["unit"]:
+        if text.strip() not in UNITS:
+            notes.append(f'unit "{text}" is not one of {", ".join(UNITS)}: showing {UNITS[0]}')
+    for text in raw["focus"]:
+        if _safely(_system_code, text) not in options.systems:
+            notes.append(f'system in focus "{text}" is not in the data: showing the default system instead')
+    return tuple(notes)
+
+
 def _safely(read, text: str) -> Any:
     try:
         return read(text)
@@ -260,4 +304,12 @@ def _flag(text: str) -> bool | None:
     return True if value in _TRUE else False if value in _FALSE else None
 
 
-__all__ = ["FILTER_PARAMS", "PARAMS", "UNITS", "ViewState", "month_param", "system_param"]
+__all__ = [
+    "FILTER_PARAMS",
+    "PARAMS",
+    "UNITS",
+    "ViewState",
+    "ignored_in_link",
+    "month_param",
+    "system_param",
+]

@@ -14,10 +14,11 @@ if rows.empty:
     st.info(views.NO_DATA, icon=":material/filter_alt_off:")
     st.stop()
 
-default_columns = [c for c in rows.columns if c not in {"Source file", "Line", "Region"}]
+headers = views.explore_headers(ctx.state.unit)  # chosen by plain name, so a choice outlives the unit
+default_columns = [name for name in headers if name not in {"Source file", "Line", "Region"}]
 with st.expander("Choose columns"):
-    columns = st.multiselect("Columns", list(rows.columns), default=default_columns, key="columns")
-shown = rows[columns] if columns else rows
+    columns = st.multiselect("Columns", list(headers), default=default_columns, key="columns")
+shown = rows[[headers[name] for name in columns]] if columns else rows
 st.caption(
     f"{len(shown):,} rows: months 1 to the as-at month, organisation by month. Blank actuals are months "
     "not yet reported."

@@ -17,7 +17,9 @@ if view.message:
     st.stop()
 
 widgets.chart(view.figure, f"ratings-vs-variance-{view.period}")
-widgets.money_table(view.table, ctx.state.unit)
+widgets.money_table(
+    view.table, ctx.state.unit, lead=("System", "Variance YTD", "Variance %", "Overspend YTD", "Rating 2017")
+)
 with st.expander("About the ratings, and how merged footprints are handled"):
     st.write(content.RATINGS_CAUTION)
     st.write(content.MERGED_FOOTPRINTS)

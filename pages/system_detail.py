@@ -30,6 +30,8 @@ if view.message:
 widgets.headlines(view.headlines)
 st.markdown(plain(view.narrative))
 widgets.chart(view.waterfall, f"{view.code}-plan-to-actual-{view.period}")
+if note := views.others_note(view.attribution):
+    st.caption(plain(note))
 widgets.chart(view.monthly, f"{view.code}-monthly-{view.period}")
 widgets.chart(view.spc_chart, f"{view.code}-spc-variance-{view.period}")
 
@@ -42,4 +44,4 @@ if view.not_accepted.empty:
     st.write("Every member organisation accepted its control total (or acceptance was not stated).")
 else:
     st.write(f"{len(view.not_accepted)} member organisation(s) did not accept their control total:")
-    st.dataframe(view.not_accepted, hide_index=True)
+    widgets.money_table(view.not_accepted, state.unit)

@@ -7,6 +7,22 @@ from ui import cached, downloads, drill, widgets
 from ui.context import context
 from ui.text import plain
 
+# The money first after the name, so the table fits a laptop's width without scrolling sideways.
+SYSTEMS_FIRST = (
+    "System",
+    "Variance YTD",
+    "Variance %",
+    "SPC icon",
+    "Trend (SPC)",
+    "Plan surplus YTD",
+    "Actual surplus YTD",
+    "Forecast outturn",
+    "Forecast vs control total",
+    "Control total",
+    "Overspend YTD",
+    "Position",
+)
+
 ctx = context()
 view = cached.view(views.systems, ctx.dataset, ctx.state)
 
@@ -27,6 +43,8 @@ with table_tab:
         "SPC icon and Trend (SPC): the Making Data Count variation of each system's in-month variance."
     )
     shown = widgets.with_spc_icons(view.table, view.variation_icons)
-    selection = widgets.money_table(shown, ctx.state.unit, key="systems_table", on_select="rerun")
+    selection = widgets.money_table(
+        shown, ctx.state.unit, key="systems_table", on_select="rerun", lead=SYSTEMS_FIRST
+    )
     downloads.download_buttons(view.table, "systems", ctx, title="Systems side by side", page="systems")
     drill.drill_through_from_table(selection, view.table)

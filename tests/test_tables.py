@@ -107,7 +107,7 @@ def every_view_table(s: views.Scope) -> dict[str, pd.DataFrame]:
     }
 
 
-RAW_MEASURES = {"OverviewView.summary", "SystemDetailView.not_accepted"}
+RAW_MEASURES = {"OverviewView.summary"}
 """Frames of measures in £000 a view also carries for charts and sentences; pages do not show them as money
 tables, so they carry no marks."""
 

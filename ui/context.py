@@ -14,8 +14,8 @@ import streamlit as st
 from analysis import exports
 from analysis.filters import Options
 from analysis.model import Dataset, FileReport
-from analysis.state import ViewState
-from ui import content, data
+from analysis.state import ViewState, ignored_in_link
+from ui import cached, content, data
 from ui.filter_bar import filter_bar
 from ui.text import plain
 from ui.uploads import upload_form
@@ -82,8 +82,15 @@ def render() -> None:
         upload_form(using_uploads=False)
         st.stop()
     dataset = loaded.dataset
+    link = {key: st.query_params.get_all(key) for key in st.query_params}  # before widgets rewrite it
+    ignored = ignored_in_link(link, cached.options(dataset))
     state, options = filter_bar(dataset)
     st.session_state[CONTEXT_KEY] = PageContext(dataset, loaded.origin, state, options, loaded.unread)
+    if ignored:
+        st.warning(
+            plain("The link asked for something the data does not have: " + "; ".join(ignored) + "."),
+            icon=":material/link_off:",
+        )
     if loaded.warning:
         st.warning(plain(loaded.warning), icon=":material/warning:")
     if dataset.is_sample:

@@ -16,9 +16,33 @@ from analysis.state import FILTER_PARAMS, PARAMS, UNITS, ViewState, month_param,
 from ui import cached, content
 
 
-def _reset_filters() -> None:
+def _reset_filters(defaults: dict[str, object]) -> None:
+    """Back to the defaults by setting each filter widget to its default value.
+
+    A widget bound to the address takes its value from the address when it has none in session state
+    (and its parameter may not be deleted directly), so forgetting the widget values alone would read the
+    old filters straight back from the link: each is set to its default, which also clears the address.
+    """
     for key in FILTER_PARAMS:
-        st.session_state.pop(key, None)
+        if key in defaults:
+            st.session_state[key] = defaults[key]
+        else:
+            st.session_state.pop(key, None)
+
+
+def _defaults(options: Options) -> dict[str, object]:
+    """Each filter widget's value in the default view: the latest year at its latest month, £m, nothing
+    narrowed, the footprints of the time."""
+    out: dict[str, object] = {PARAMS[name]: [] for name in ("regions", "systems", "org_types", "ratings")}
+    out[PARAMS["unit"]] = UNITS[0]
+    out[PARAMS["restate"]] = False
+    if options.years:
+        year = options.years[-1]
+        out[PARAMS["financial_year"]] = year
+        months = options.months.get(year, ())
+        if months:
+            out[PARAMS["month"]] = months[-1]
+    return out
 
 
 def _year_changed() -> None:
@@ -79,7 +103,9 @@ def filter_bar(dataset: Dataset) -> tuple[ViewState, Options]:
         bind="query-params",
         help=content.MERGED_FOOTPRINTS,
     )
-    sidebar.button("Reset filters", on_click=_reset_filters, icon=":material/restart_alt:")
+    sidebar.button(
+        "Reset filters", on_click=_reset_filters, args=(_defaults(options),), icon=":material/restart_alt:"
+    )
     sidebar.caption("Filters live in the page address: copy it to share this view.")
     chosen = Filters(
         financial_year=year,

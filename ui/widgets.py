@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from analysis import figures, formatting
@@ -69,11 +71,27 @@ def with_spc_icons(table, icons: tuple[str | None, ...], words: str = "Trend (SP
     return shown
 
 
+def leading_order(columns, lead: Sequence[str], unit: formatting.Unit) -> list[str]:
+    """``columns`` with those ``lead`` names (``"Variance YTD"`` matches ``"Variance YTD (£m)"``) first."""
+    columns = [str(c) for c in columns]
+    first = [c for name in lead for c in (name, f"{name} ({unit})") if c in columns]
+    return first + [c for c in columns if c not in first]
+
+
 def money_table(
-    table, unit: formatting.Unit, key: str | None = None, on_select: str = "ignore", height="auto"
+    table,
+    unit: formatting.Unit,
+    key: str | None = None,
+    on_select: str = "ignore",
+    height="auto",
+    lead: Sequence[str] = (),
 ):
-    """A table whose money and percentage columns (as its view marked them) use the board's number format;
-    a column of SPC icons (:func:`with_spc_icons`) is shown as images."""
+    """A table whose money and percentage columns (as its view marked them) use the board's number format.
+
+    ``lead`` names columns (money ones without their unit) to show first, in that order, so the figures a
+    reader came for fit a laptop's width; every other column follows in the table's own order. A column of
+    SPC icons (:func:`with_spc_icons`) is shown as images.
+    """
     config = {
         column: st.column_config.NumberColumn(column, **options)
         for column, options in formatting.table_column_formats(table, unit).items()
@@ -92,6 +110,7 @@ def money_table(
         key=key,
         on_select=on_select,
         selection_mode="single-row",
+        column_order=leading_order(table.columns, lead, unit) if lead else None,
         height=height,
         width="stretch",
     )

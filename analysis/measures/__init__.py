@@ -40,7 +40,12 @@ Definitions and the choices made where the contract leaves room:
 
 from __future__ import annotations
 
-from analysis.measures.attribution import OTHER_ORGANISATIONS, variance_attribution, waterfall_steps
+from analysis.measures.attribution import (
+    OTHER_ORGANISATIONS,
+    others_label,
+    variance_attribution,
+    waterfall_steps,
+)
 from analysis.measures.forecast import ORG_FORECAST_COLUMNS, forecast_view, org_forecasts
 from analysis.measures.monthly import PERIOD_LEVELS, monthly_series, monthly_variance_by_system
 from analysis.measures.reconciliation import (
@@ -103,6 +108,7 @@ __all__ = [
     "months_with_actuals",
     "not_accepted",
     "org_forecasts",
+    "others_label",
     "reconcile_system_control_totals",
     "reported",
     "round_money",

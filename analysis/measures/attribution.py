@@ -56,6 +56,12 @@ def variance_attribution(frame: pd.DataFrame, system_code: str, year: str, month
 
 
 OTHER_ORGANISATIONS = "Other organisations"
+"""What the summed step was once called; :func:`others_label` now says how many it holds."""
+
+
+def others_label(count: int) -> str:
+    """The summed step's label, saying how many organisations it holds: ``"Other 11 organisations"``."""
+    return "1 other organisation" if count == 1 else f"Other {count} organisations"
 
 
 def waterfall_steps(
@@ -68,7 +74,7 @@ def waterfall_steps(
     """Ordered steps of a plan-to-actual waterfall of a system's year-to-date surplus.
 
     The first step is the YTD plan surplus, then the ``top_n`` largest contributions (by absolute value, as
-    :func:`variance_attribution` orders them), then the rest summed as "Other organisations" (when any are
+    :func:`variance_attribution` orders them), then the rest summed as "Other N organisations" (when any are
     left), then the YTD actual surplus. ``measure`` is plotly's Waterfall ``measure``.
 
     Args:
@@ -92,7 +98,7 @@ def waterfall_steps(
     measures = ["absolute", *(["relative"] * len(top))]
     values = [plan, *top["contribution"].tolist()]
     if len(rest):
-        labels.append(OTHER_ORGANISATIONS)
+        labels.append(others_label(len(rest)))
         codes.append(pd.NA)
         measures.append("relative")
         values.append(float(rest["contribution"].sum()))

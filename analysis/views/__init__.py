@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from analysis.views._explore import EXPLORE_COLUMNS, EXPLORE_MONEY, explore_rows
+from analysis.views._explore import EXPLORE_COLUMNS, EXPLORE_MONEY, explore_headers, explore_rows
 from analysis.views._headlines import Headline, signed_headline
 from analysis.views._overview import OverviewMeasures, OverviewView, overview, overview_measures
 from analysis.views._ratings import RatingsMeasures, RatingsView, ratings, ratings_measures
@@ -39,6 +39,7 @@ from analysis.views._system_detail import (
     SystemDetailMeasures,
     SystemDetailView,
     attribution_table,
+    others_note,
     system_detail,
     system_detail_measures,
 )
@@ -78,12 +79,14 @@ __all__ = [
     "SystemsMeasures",
     "SystemsView",
     "attribution_table",
+    "explore_headers",
     "explore_rows",
     "has_actuals",
     "money_label",
     "monthly_variance_by_system",
     "national_summary",
     "no_actuals_message",
+    "others_note",
     "overview",
     "overview_measures",
     "ratings",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import formatting, measures, tables
-from analysis.views._scope import Scope, selected_rows, with_units
+from analysis.views._scope import Scope, money_label, selected_rows, with_units
 
 EXPLORE_COLUMNS = {
     "financial_year": "Year",
@@ -53,3 +53,13 @@ def explore_rows(s: Scope) -> pd.DataFrame:
     for column in EXPLORE_MONEY:
         out[column] = formatting.scale(out[column].astype(float), s.unit)
     return with_units(out, EXPLORE_MONEY, s.unit).reset_index(drop=True)
+
+
+def explore_headers(unit: formatting.Unit) -> dict[str, str]:
+    """Each Explore column's plain name -> its header in ``unit`` (money headers carry the unit).
+
+    A column chooser keeps the plain names, so a choice survives a change of unit.
+    """
+    return {
+        name: money_label(name, unit) if name in EXPLORE_MONEY else name for name in EXPLORE_COLUMNS.values()
+    }

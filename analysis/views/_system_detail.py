@@ -156,7 +156,7 @@ def system_detail(s: Scope, measured: SystemDetailMeasures | None = None) -> Sys
         spc_message=spc_message,
         attribution=table,
         reconciliation=_reconciliation_sentence(m.reconciliation, unit),
-        not_accepted=m.not_accepted,
+        not_accepted=not_accepted_table(m.not_accepted, unit, s.year),
         message=None,
     )
 
@@ -186,6 +186,37 @@ def attribution_table(attribution: pd.DataFrame, unit: Unit) -> pd.DataFrame:
         }
     )
     return with_units(table, ("Income effect", "Expenditure effect", "Contribution to variance"), unit)
+
+
+def not_accepted_table(refused: pd.DataFrame, unit: Unit, year: str | None) -> pd.DataFrame:
+    """Members that did not accept their control total, in the display unit with headers a reader knows."""
+    months = refused["stated_in_month"]
+    table = pd.DataFrame(
+        {
+            "Organisation": refused["org_name"],
+            "Code": refused["org_code"],
+            "Type": refused["org_type"],
+            "Control total": formatting.scale(refused["control_total"].astype(float), unit),
+            "Said so at": [
+                formatting.month_label(year, int(m)) if year and pd.notna(m) else "" for m in months
+            ],
+        }
+    ).reset_index(drop=True)
+    return with_units(table, ("Control total",), unit)
+
+
+def others_note(attribution: pd.DataFrame, shown: int = 5) -> str:
+    """Where to find the organisations the waterfall sums into one "Other N organisations" bar ("" if none).
+
+    ``shown`` is how many organisations get their own bar (:func:`analysis.measures.waterfall_steps`).
+    """
+    hidden = len(attribution) - shown
+    if hidden <= 0:
+        return ""
+    return (
+        f'"{measures.others_label(hidden)}" sums the organisations without a bar of their own; '
+        "every member organisation is listed under Member organisations' contributions below."
+    )
 
 
 def _reconciliation_row(s: Scope, code: str) -> pd.Series | None:

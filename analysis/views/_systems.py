@@ -20,12 +20,33 @@ from analysis.views._scope import (
 )
 
 
-def _cohorts(systems: pd.DataFrame) -> pd.Series:
-    kind = systems["system_type"].fillna("STP")
-    since = systems["ics_since"].fillna("")
-    return pd.Series(
-        [f"{k} since {d}" if d else k for k, d in zip(kind, since, strict=True)], index=systems["system_code"]
-    )
+def _cohorts(systems: pd.DataFrame, year: str | None) -> pd.Series:
+    """Each system's type as it was in ``year``: an ICS only from its ``ics_since`` month, an STP before.
+
+    A system that became an ICS within the year reads ``"ICS from 2018-05"``; one that became an ICS later
+    was an STP that year, so later dates never show on an earlier year's view.
+    """
+    first, last = _year_bounds(year)
+    out = []
+    for kind, since in zip(
+        systems["system_type"].fillna("STP"), systems["ics_since"].fillna(""), strict=True
+    ):
+        since = str(since)
+        if kind != "ICS" or not since or last is None:
+            out.append(kind if kind != "ICS" or not since else f"ICS since {since}")
+        elif since > last:
+            out.append("STP")
+        else:
+            out.append(f"ICS from {since}" if since > first else "ICS")
+    return pd.Series(out, index=systems["system_code"])
+
+
+def _year_bounds(year: str | None) -> tuple[str, str | None]:
+    """A financial year's first and last months, ``YYYY-MM`` (April to March); ("", None) without one."""
+    if not year:
+        return "", None
+    start = int(year[:4])
+    return f"{start}-04", f"{start + 1}-03"
 
 
 @dataclass(frozen=True)
@@ -84,7 +105,7 @@ def systems_measures(s: Scope) -> SystemsMeasures:
     lookup = s.dataset.systems
     rated = system_ratings(s.dataset.progress_ratings, lookup).set_index("system_code")
     ratings, rating_sources = rated["rating_label"], rated["rating_source"]
-    cohorts = _cohorts(lookup)
+    cohorts = _cohorts(lookup, s.year)
     accepted = _system_accepted(s)
     trends = system_trend_points(s, summary["system_code"].tolist())
     money = lambda column: summary[column].astype(float)  # noqa: E731
