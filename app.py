@@ -5,7 +5,7 @@ Run with `make run` (or `streamlit run app.py`). Set DATA_DIR to a folder of CSV
 
 import streamlit as st
 
-from ui import context, run
+from ui import context, run, style
 
 st.set_page_config(
     page_title="ICS finances against plan",
@@ -25,6 +25,7 @@ PAGES = [
     st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
 
+style.apply()
 navigation = st.navigation(PAGES)
 with run.timed_run(navigation.url_path):
     context.render()
