@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import context, run, server_guard
+from ui import context, run, server_guard, style
 
 server_guard.keep_shared_caches_from_browsers()
 
@@ -29,6 +29,7 @@ PAGES = [
     st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
 
+style.apply()
 navigation = st.navigation(PAGES)
 with run.timed_run(navigation.url_path):
     context.render()

@@ -151,6 +151,25 @@ def base_url() -> str:
     return (os.environ.get("APP_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
 
 
+def browser_base_url(origin: str | None, host: str | None, base_path: str = "") -> str | None:
+    """The dashboard's address as the browser reached it, from the request's ``Origin`` (or ``Host``)
+    header and the server's base path; None when the request says neither.
+
+    ``APP_BASE_URL`` still wins where it is set (a proxy may rewrite the headers); without it, links in
+    exports point where the person's browser actually went rather than at ``localhost``.
+    """
+    root = (origin or "").strip().rstrip("/")
+    if not root or root == "null":
+        name = (host or "").strip()
+        if not name or any(c in name for c in "/\\ @?#"):
+            return None
+        root = f"http://{name}"
+    if not root.startswith(("http://", "https://")):
+        return None
+    path = base_path.strip("/")
+    return f"{root}/{path}" if path else root
+
+
 def view_link(
     state: ViewState,
     *,

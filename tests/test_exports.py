@@ -597,3 +597,21 @@ def test_cli_export_runs_as_a_command(write, tmp_path):
     )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "base_path", "expected"),
+    [
+        ("https://ics.example.nhs.uk", "internal:8501", "", "https://ics.example.nhs.uk"),
+        ("http://127.0.0.1:8765", None, "dash/", "http://127.0.0.1:8765/dash"),
+        (None, "10.0.0.5:8501", "", "http://10.0.0.5:8501"),
+        ("null", None, "", None),
+        (None, "evil.example/x", "", None),
+        ("javascript:alert(1)", None, "", None),
+    ],
+)
+def test_links_use_the_address_the_browser_used(origin, host, base_path, expected) -> None:
+    base = exports.browser_base_url(origin, host, base_path)
+    assert base == expected
+    if expected:
+        assert exports.view_link(ViewState(), page="systems", base=base) == f"{expected}/systems?unit=%C2%A3m"

@@ -217,3 +217,32 @@ def test_uploads_over_the_session_limit_are_refused_before_they_are_read(monkeyp
     assert not at.exception
     assert any("more than the 0 MB one session may upload" in e.value for e in at.error)
     assert button(at, CHECK).disabled
+
+
+def test_a_control_totals_upload_keeps_the_bundled_ratings(folder: Path) -> None:
+    """Uploading only control totals must not turn every system 'Not rated': the bundled ratings stay."""
+    bundled_ratings = (ROOT / "data" / "progress_ratings.csv").read_text(encoding="utf-8").splitlines()
+    at = upload(data_page(), {"mine.csv": ct_text().encode()})
+    files = file_table(at)
+    assert files.loc["progress_ratings.csv", ["kind", "rows"]].tolist() == [
+        "progress_ratings",
+        len([line for line in bundled_ratings[1:] if line.strip()]),
+    ]
+    bundled = [as_read(c) for c in at.caption if "Bundled files still in use" in as_read(c)]
+    assert bundled and "Progress ratings (progress_ratings.csv)" in bundled[0]
+
+
+def test_a_file_of_no_known_kind_keeps_the_data_and_says_what_is_accepted(folder: Path) -> None:
+    trusts = b"Trust code,Trust name,STP code\nRXX,Some NHS Trust,E54000008\n"
+    at = upload(data_page(), {"trusts.csv": trusts})
+    assert origin(at).startswith(f"Showing files in {folder}."), "the data in use is kept"
+    (error,) = [as_read(e) for e in at.error]
+    assert "trusts.csv has the columns Trust code,Trust name,STP code" in error
+    assert "data in use is kept" in error and "Progress ratings (" in error and "Control totals (" in error
+    at.switch_page("pages/overview.py").run()
+    assert at.metric and not any("No rows match" in as_read(i) for i in at.info)
+
+
+def test_the_uploader_says_a_refresh_goes_back_to_the_default_data() -> None:
+    at = data_page()
+    assert any("refreshed or closed" in as_read(c) for c in at.caption)

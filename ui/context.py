@@ -7,6 +7,7 @@ no page loads data or builds filter widgets itself.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import streamlit as st
@@ -39,8 +40,21 @@ class PageContext:
         return self.state.words(self.options.systems)
 
     def link(self, page: str = "") -> str:
-        """The address that reopens this view on ``page``: ``APP_BASE_URL``, the page, the view's query."""
-        return exports.view_link(self.state, page=page, system_names=self.options.systems)
+        """The address that reopens this view on ``page``: ``APP_BASE_URL`` if set, else the address the
+        browser used; the page; the view's query."""
+        return exports.view_link(self.state, page=page, system_names=self.options.systems, base=_base())
+
+
+def _base() -> str | None:
+    """The browser's address for the dashboard, unless ``APP_BASE_URL`` is configured (None: use that)."""
+    if os.environ.get("APP_BASE_URL"):
+        return None
+    try:
+        headers = st.context.headers
+        origin, host = headers.get("Origin"), headers.get("Host")
+    except Exception:  # no request (a bare script run): the configured default
+        return None
+    return exports.browser_base_url(origin, host, str(st.get_option("server.baseUrlPath") or ""))
 
 
 def context() -> PageContext:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analysis.contract import KINDS, KINDS_BY_NAME, SYSTEMS
 from analysis.dataset import BUNDLED_DIR, Source, list_folder, load_paths, load_sources
 from analysis.folder_changes import losses
 from analysis.model import Dataset, FileReport
@@ -212,11 +213,25 @@ class DataUnavailable(Exception):
     """No data can be shown; the message says why and what to do."""
 
 
-def load_uploads(files: list[tuple[str, bytes]]) -> Dataset:
-    """Validate uploaded files and keep the result in this session only.
+REJECTED_KEY = "_uploads_rejected"
+"""Why the last uploads were not used (none of them was an extract of a known kind), for the upload form."""
+
+BUNDLED_KEY = "_bundled_in_use"
+"""The bundled files the uploaded data still draws on, for the upload form to say so."""
+
+BUNDLED_LOOKUPS = ("progress_ratings",)
+"""Lookups the bundled files supply when the uploads hold none of their kind (the systems lookup is always
+the base the dataset merges a user's rows into)."""
+
+
+def load_uploads(files: list[tuple[str, bytes]]) -> Dataset | None:
+    """Validate uploaded files and keep the result in this session only; None if none could be used.
 
     Each upload gets a path of its own (`extract.csv`, `extract.csv (2)`): problems and quarantined rows are
-    matched to files by path, so two uploads sharing a name must not share it.
+    matched to files by path, so two uploads sharing a name must not share it. Uploads add to the bundled
+    lookups: a kind of lookup no upload supplies (progress ratings) comes from the bundled file, as the
+    bundled systems lookup underlies a user's systems file. When not one upload is an extract of a known
+    kind, the data in use is kept and the form says what the files look like and what is accepted.
     """
     sources: list[Source] = []
     paths: set[str] = set()
@@ -227,6 +242,7 @@ def load_uploads(files: list[tuple[str, bytes]]) -> Dataset:
             path = f"{name} ({copy})"
         paths.add(path)
         sources.append(Source(path, name, data))
+    st.session_state.pop(REJECTED_KEY, None)
     key = hashlib.sha256(
         b"".join(hashlib.sha256(s.path.encode()).digest() + hashlib.sha256(s.data).digest() for s in sources)
     ).hexdigest()
@@ -234,13 +250,59 @@ def load_uploads(files: list[tuple[str, bytes]]) -> Dataset:
     if cached is not None and cached[0] == key:
         return cached[1]
     dataset = load_sources(sources)
+    if not any(report.kind for report in dataset.files):
+        st.session_state[REJECTED_KEY] = _rejection(files, dataset)
+        return None
+    bundled = _bundled_lookups(dataset)
+    if bundled:
+        dataset = load_sources([*sources, *bundled])
+    st.session_state[BUNDLED_KEY] = [f"{SYSTEMS.title} ({SYSTEMS.file_name})"] + [
+        f"{KINDS_BY_NAME[s.name.removesuffix('.csv')].title} ({s.name})" for s in bundled
+    ]
     st.session_state[UPLOAD_KEY] = (key, dataset)
     return dataset
+
+
+def _bundled_lookups(dataset: Dataset) -> list[Source]:
+    """The bundled files of the lookup kinds the uploads do not supply."""
+    kinds = {report.kind for report in dataset.files}
+    out = []
+    for name in BUNDLED_LOOKUPS:
+        path = BUNDLED_DIR / KINDS_BY_NAME[name].file_name
+        if name not in kinds and path.is_file():
+            out.append(Source(f"bundled {path.name}", path.name, path.read_bytes()))
+    return out
+
+
+def _rejection(files: list[tuple[str, bytes]], dataset: Dataset) -> str:
+    """What the rejected files look like and which kinds are accepted."""
+    looks = []
+    for name, data in files:
+        head = data[:4096].decode("utf-8-sig", errors="replace").splitlines()
+        columns = head[0].strip() if head else ""
+        looks.append(f"{name} has the columns {columns}" if columns else f"{name} is empty")
+    kinds = "; ".join(f"{k.title} ({', '.join(k.required)})" for k in KINDS)
+    return (
+        f"None of these files is an extract the dashboard knows, so the data in use is kept. "
+        f"{'; '.join(looks)}. Accepted kinds, recognised by their header row: {kinds}."
+    )
+
+
+def bundled_in_use() -> list[str]:
+    """The bundled files this session's uploaded data still draws on."""
+    return list(st.session_state.get(BUNDLED_KEY, [])) if UPLOAD_KEY in st.session_state else []
+
+
+def rejected() -> str | None:
+    """Why the last uploads were not used, if they were not."""
+    return st.session_state.get(REJECTED_KEY)
 
 
 def clear_uploads() -> None:
     """Forget this session's uploaded files, so the pages go back to the data folder."""
     st.session_state.pop(UPLOAD_KEY, None)
+    st.session_state.pop(BUNDLED_KEY, None)
+    st.session_state.pop(REJECTED_KEY, None)
 
 
 def current_data() -> LoadedData:
