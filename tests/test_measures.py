@@ -301,6 +301,11 @@ def test_summary_table_has_exactly_the_contract_columns(by):
         "control_total",
         "forecast_outturn",
         "forecast_variance",
+        "forecast_orgs",
+        "forecast_carried",
+        "forecast_movement",
+        "run_rate_outturn",
+        "run_rate_variance",
     ]
     key = CONTRACT_COLUMNS[by][0]
     assert table[key].tolist() == sorted(table[key].tolist())
@@ -635,5 +640,5 @@ def test_not_accepted_uses_each_organisations_latest_answer():
 
 
 def test_measure_columns_are_the_contract_order():
-    assert MEASURE_COLUMNS[0] == "orgs" and MEASURE_COLUMNS[-1] == "forecast_variance"
+    assert MEASURE_COLUMNS[0] == "orgs" and MEASURE_COLUMNS[-1] == "run_rate_variance"
     assert measures.NATIONAL_LABEL == "National"

@@ -95,7 +95,14 @@ MEASURES = [
     "control_total",
     "forecast_outturn",
     "forecast_variance",
+    "forecast_orgs",
+    "forecast_carried",
+    "forecast_movement",
+    "run_rate_outturn",
+    "run_rate_variance",
 ]
+"""The contract's columns; the forecast's coverage, movement and run rate are held to the contract in
+test_summary_oracle.py."""
 
 
 @pytest.mark.parametrize("by", ["system", "region", "org", "org_type"])
