@@ -21,13 +21,12 @@ from analysis.contract import CONTROL_TOTALS, KINDS, KINDS_BY_NAME, SYSTEMS, Kin
 from analysis.model import Dataset, FileReport
 from analysis.parsing import in_threads
 from analysis.reading import FileError, RawTable, expected_headers, read_bytes
+from analysis.row_keys import raw_values, sort_key
 from analysis.safe_files import display_path, not_a_regular_file
 from analysis.validation import (
     PROBLEM_COLUMNS,
     RULE_MESSAGES,
     cross_row_rules,
-    raw_values,
-    sort_key,
     validate_rows,
 )
 

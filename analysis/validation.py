@@ -28,6 +28,7 @@ from analysis.contract import (
     Kind,
 )
 from analysis.reading import RawTable
+from analysis.row_keys import key_order, raw_values
 
 PROBLEM_COLUMNS = ["file", "line", "column", "rule", "value", "message"]
 
@@ -185,30 +186,6 @@ class _PerValue:
         return np.where(codes < 0, len(uniques), codes)[self.codes]
 
 
-def _key_order(ranks: list[np.ndarray]) -> np.ndarray | None:
-    """The stable order that sorts rows by `ranks` (most significant first); None when already sorted."""
-    combined = sort_key(ranks)
-    if combined is not None:
-        if len(combined) < 2 or bool((combined[1:] >= combined[:-1]).all()):
-            return None
-        return np.argsort(combined, kind="stable")
-    order = np.lexsort(ranks[::-1])
-    return None if bool((order == np.arange(len(order))).all()) else order
-
-
-def sort_key(ranks: list[np.ndarray]) -> np.ndarray | None:
-    """One int64 per row that orders rows as `ranks` do (lexicographically); None if it would overflow."""
-    combined = np.zeros(len(ranks[0]) if ranks else 0, dtype=np.int64)
-    span = 1
-    for rank in ranks:
-        size = int(rank.max(initial=0)) + 1
-        span *= size
-        if span >= 2**62:
-            return None
-        combined = combined * size + rank
-    return combined
-
-
 def _holds(name: str, passed: np.ndarray, index: pd.Index) -> pa.Check:
     """A rule whose outcome per row is already known: pandera reports the rows where `passed` is False."""
     outcome = pd.Series(passed, index=index, copy=False)
@@ -281,7 +258,7 @@ def _control_totals(raw_table: RawTable) -> Judged:
     accepted_values = parsing.parse_bool(accepted.values)
     # Rows in the order the dataset keeps them (year, system, organisation, month): the takes below build
     # each column in that order, so the dataset's sort finds them sorted and copies nothing.
-    order = _key_order(
+    order = key_order(
         [year.mask_rank(years), system.mask_rank(systems), org.mask_rank(orgs), month.mask_rank(months)]
     )
     parsed, unclear = parsing.parse_money_columns([raw[c] for c in MONEY_COLUMNS], raw_table.delimiter)
@@ -577,20 +554,6 @@ def _problem_frame(
             "message": failures["rule"].map(RULE_MESSAGES).fillna("").to_numpy(),
         }
     )
-
-
-def raw_values(raw_frame: pd.DataFrame, lines: np.ndarray, columns: np.ndarray) -> list[str]:
-    """The cells at (line, column) as the file had them; "" where blank or not a column of the frame."""
-    values = [""] * len(lines)
-    positions = raw_frame.index.get_indexer(lines)
-    for column in pd.unique(columns):
-        if column not in raw_frame.columns:
-            continue
-        at = np.flatnonzero(columns == column)
-        cells = raw_frame[column].iloc[positions[at]].tolist()
-        for i, cell in zip(at.tolist(), cells, strict=True):
-            values[i] = "" if pd.isna(cell) else str(cell)
-    return values
 
 
 _CROSS_RULE_COLUMNS = {
