@@ -71,8 +71,9 @@ def test_row_model_declares_dtypes_allowed_values_ranges_and_formats():
         columns["org_type"].checks[0].statistics["allowed_values"]
     ) == set(ORG_TYPES)
     assert checks["org_code"] == checks["system_code"] == ["str_matches"]
-    assert all(checks[c] == ["negative"] for c in ("plan_income", "actual_expenditure"))
-    assert checks["control_total"] == checks["forecast_outturn"] == []  # a deficit is negative
+    assert all(checks[c] == ["negative", "implausible"] for c in ("plan_income", "actual_expenditure"))
+    # a deficit is negative; every amount must be finite and within the plausible bound
+    assert checks["control_total"] == checks["forecast_outturn"] == ["implausible"]
     ratings = schemas.ProgressRatingsRows.to_schema().columns["overall_rating"].checks[0]
     assert set(ratings.statistics["allowed_values"]) == set(RATINGS)
 
