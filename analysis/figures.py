@@ -361,7 +361,10 @@ def spc_chart(
     if points.empty or result.n_points < spc.MIN_POINTS:
         return empty_figure(result.message)
     # A monthly series is indexed by (financial year, month): its labels are made here, where they are shown.
-    x = [formatting.month_short(*i) if isinstance(i, tuple) else str(i) for i in points.index]
+    x = [
+        spc_icons.short_month(formatting.month_short(*i)) if isinstance(i, tuple) else str(i)
+        for i in points.index
+    ]
     value = formatting.scale(points["value"].astype(float), unit)
     figure = go.Figure()
     for column, label, dash in (
@@ -448,10 +451,9 @@ def spc_chart(
         f"{measure_label} by month, {unit}; mean ± 2.66 × mean moving range{new_limits}{provisional}",
         440,
     )
-    figure.update_layout(margin={"r": 110})
     spc_icons.add_icons(figure, result.variation, result.assurance)
     figure.update_yaxes(title=f"{measure_label} ({unit})")
-    figure.update_xaxes(title=None, type="category", **spc_icons.month_ticks(x))
+    figure.update_xaxes(title=None, type="category", **spc_icons.month_ticks())
     return _alt(figure, f"SPC chart of {measure_label.lower()} for {title_subject}. {result.message}")
 
 

@@ -147,37 +147,37 @@ def variation_words(variation: Variation | None, n_points: int, provisional: boo
 
 
 def add_icons(figure: go.Figure, variation: Variation, assurance: Assurance) -> go.Figure:
-    """Put the variation icon (and the assurance icon, when there is one) at the chart's top right.
+    """Put the variation icon (and the assurance icon, when there is one, beneath it) in the chart's right
+    margin, clear of the title and the points at any width.
 
     The chart's title and text alternative say the same in words.
     """
     icons = [i for i in (variation_icon(variation), assurance_icon(assurance)) if i]
-    for position, source in enumerate(reversed(icons)):  # variation first, reading left to right
+    figure.update_layout(margin={"r": 64, "b": 80})
+    for position, source in enumerate(icons):
         figure.add_layout_image(
             source=source,
             xref="paper",
             yref="paper",
-            x=1 - 0.075 * position,
-            y=1.02,
-            sizex=0.07,
-            sizey=0.22,
-            xanchor="right",
-            yanchor="bottom",
+            x=1.01,
+            y=1 - 0.2 * position,
+            sizex=0.18,
+            sizey=0.18,
+            xanchor="left",
+            yanchor="top",
             layer="above",
         )
     return figure
 
 
-def month_ticks(labels: list[str], most: int = 12) -> dict:
-    """Category-axis ticks for month labels like ``"Sep 2018"``: at most ``most`` of them, spelt short
-    (``"Sep 18"``) and angled, so a run across several financial years never overlaps."""
-    step = max(1, -(-len(labels) // most))
-    shown = labels[::step]
-    short = [_short_month(label) for label in shown]
-    return {"tickmode": "array", "tickvals": shown, "ticktext": short, "tickangle": -45}
+def month_ticks(most: int = 12) -> dict:
+    """Category-axis ticks for short month labels (:func:`short_month`): plotly thins them to fit the
+    chart's width, at most ``most`` of them, angled, so a run across several years never overlaps."""
+    return {"tickmode": "auto", "nticks": most, "tickangle": -45}
 
 
-def _short_month(label: str) -> str:
+def short_month(label: str) -> str:
+    """``"Sep 2018"`` → ``"Sep 18"`` (anything else unchanged)."""
     parts = label.split(" ")
     if len(parts) == 2 and parts[1].isdigit() and len(parts[1]) == 4:
         return f"{parts[0]} {parts[1][2:]}"
@@ -191,6 +191,7 @@ __all__ = [
     "assurance_svg",
     "data_uri",
     "month_ticks",
+    "short_month",
     "variation_icon",
     "variation_svg",
     "variation_words",
