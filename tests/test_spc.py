@@ -15,6 +15,7 @@ import pytest
 from analysis import sample, views
 from analysis.dataset import load_paths
 from analysis.filters import Filters, resolve
+from analysis.state import ViewState
 from analysis.spc import (
     ASSURANCE_ICON_TEXT,
     ASSURANCE_LABELS,
@@ -496,7 +497,7 @@ def bundled_scope(tmp_path_factory: pytest.TempPathFactory) -> views.Scope:
     folder = tmp_path_factory.mktemp("bundled")
     sample.write_bundled(folder)
     dataset = load_paths([folder])
-    return views.scope(dataset, resolve(Filters(), dataset), "£m")
+    return views.scope(dataset, ViewState(resolve(Filters(), dataset), "£m"))
 
 
 def test_bundled_systems_take_nhsrplotthedots_classes(bundled_scope: views.Scope) -> None:
