@@ -15,7 +15,6 @@ import pytest
 from analysis import sample, views
 from analysis.dataset import load_paths
 from analysis.filters import Filters, resolve
-from analysis.state import ViewState
 from analysis.spc import (
     ASSURANCE_ICON_TEXT,
     ASSURANCE_LABELS,
@@ -46,6 +45,7 @@ from analysis.spc.rules import (
     trend_points,
     two_of_three_points,
 )
+from analysis.state import ViewState
 
 RULE_COLUMNS = ["rule_outside_limits", "rule_run", "rule_trend", "rule_two_of_three"]
 
