@@ -147,24 +147,23 @@ def variation_words(variation: Variation | None, n_points: int, provisional: boo
 
 
 def add_icons(figure: go.Figure, variation: Variation, assurance: Assurance) -> go.Figure:
-    """Put the variation icon (and the assurance icon, when there is one, beneath it) in the chart's right
-    margin, clear of the title and the points at any width.
+    """Put the variation icon (and the assurance icon, when there is one, to its left) above the plot's
+    top-right corner, where Making Data Count charts carry them, clear of the left-aligned title.
 
     The chart's title and text alternative say the same in words.
     """
     icons = [i for i in (variation_icon(variation), assurance_icon(assurance)) if i]
-    figure.update_layout(margin={"r": 64, "b": 80})
     for position, source in enumerate(icons):
         figure.add_layout_image(
             source=source,
             xref="paper",
             yref="paper",
-            x=1.01,
-            y=1 - 0.2 * position,
-            sizex=0.18,
-            sizey=0.18,
-            xanchor="left",
-            yanchor="top",
+            x=1 - 0.08 * position,
+            y=1.02,
+            sizex=0.075,
+            sizey=0.3,
+            xanchor="right",
+            yanchor="bottom",
             layer="above",
         )
     return figure
