@@ -138,10 +138,17 @@ def test_system_ytd_matches_hand_computed_figures():
         "variance_ytd": -25,
         "control_total": 120,
         "rows_without_actuals": 1,
-        "orgs_forecasting": 1,
-        "forecast_outturn": 100,
-        "forecast_variance": 100 - 120,
-        "forecast_variance_available": -20,
+        # Forecasts as at M3 (issue 12): RA1 reports 100 at M3; RB1 reported none at M3, so its M2 forecast
+        # -10 is carried forward -> 100 + (-10) = 90, both members forecast, one carried.
+        "forecast_orgs": 2,
+        "forecast_carried": 1,
+        "forecast_outturn": 100 - 10,
+        "forecast_variance": 90 - (120 + 0),
+        # Both had a forecast at M2 (110 and -10): 90 - 100.
+        "forecast_movement": 90 - 100,
+        # RA1: 120 + (-15) x 12 / 3 = 60; RB1 (reported 2 months): 0 + (-10) x 12 / 2 = -60 -> 0.
+        "run_rate_outturn": 60 - 60,
+        "run_rate_variance": 0 - 120,
         "plan_surplus_full_year": 12 * 10 + 12 * 0,
         "plan_expenditure_full_year": 12 * 90 + 12 * 50,
     }
@@ -162,9 +169,10 @@ def test_national_ytd_matches_hand_computed_figures():
     assert (n.plan_income_ytd, n.actual_income_ytd) == (1000, 1015)
     assert (n.plan_expenditure_ytd, n.actual_expenditure_ytd) == (940, 950)
     assert (n.variance_ytd, n.control_total) == (5, 240)
-    # Forecasts given at M3: RA1 100 and RC1 150 (RB1 none) -> 250 against the whole control total 240.
-    assert (n.forecast_outturn, n.forecast_variance) == (250, 10)
-    assert n.forecast_variance_available == 10
+    # Forecasts as at M3: RA1 100, RB1 -10 (carried from M2), RC1 150 -> 240 against the control totals of
+    # those same three organisations, 120 + 0 + 120 = 240.
+    assert (n.forecast_outturn, n.forecast_variance) == (240, 0)
+    assert (n.forecast_orgs, n.forecast_carried) == (3, 1)
 
 
 def test_like_for_like_row_without_actuals_is_left_out_of_plan_and_actual_and_counted():
@@ -198,21 +206,23 @@ def test_control_total_is_counted_once_per_organisation_year():
 
 def test_forecast_sums_the_members_that_forecast_and_reports_coverage():
     frame = small_year()
-    # S1 at month 3: RA1 forecast 100, RB1 none -> the contract's sum of members' forecasts is 100,
-    # set against the system's control total 120 + 0; coverage says only 1 of 2 forecast.
+    # S1 at month 3: RA1 forecast 100, RB1 none at M3 but -10 at M2, carried forward -> 100 - 10 = 90,
+    # set against the control totals of both (120 + 0); coverage: 2 of 2 forecast, 1 carried.
     s1 = row(ytd_summary(frame, SYSTEMS, "system", YEAR, 3), "system_code", S1)
-    assert (s1.forecast_outturn, s1.forecast_variance) == (100, 100 - 120)
-    assert (s1.orgs_forecasting, s1.orgs) == (1, 2)
-    # Like for like, what is known: RA1's forecast against RA1's control total.
-    assert s1.forecast_variance_available == 100 - 120
-    # S1 at month 2: both forecast (110 and -10) -> a full sum.
+    assert (s1.forecast_outturn, s1.forecast_variance) == (90, 90 - 120)
+    assert (s1.forecast_orgs, s1.forecast_carried, s1.orgs) == (2, 1, 2)
+    # S1 at month 2: both forecast at M2 (110 and -10), none carried -> 100 against 120.
     s1_m2 = row(ytd_summary(frame, SYSTEMS, "system", YEAR, 2), "system_code", S1)
     assert (s1_m2.forecast_outturn, s1_m2.forecast_variance) == (100, 100 - 120)
+    assert (s1_m2.forecast_orgs, s1_m2.forecast_carried) == (2, 0)
+    # National at month 2: RC1 (control total 120) has no forecast yet, so it is left out of both sides:
+    # 110 - 10 = 100 against RA1 + RB1's 120 + 0, not against all three (240).
+    n_m2 = ytd_summary(frame, SYSTEMS, "national", YEAR, 2).iloc[0]
+    assert (n_m2.forecast_outturn, n_m2.forecast_variance, n_m2.forecast_orgs) == (100, 100 - 120, 2)
     # S2 at month 2: its only member forecast nothing -> NaN everywhere, never 0.
     s2 = row(ytd_summary(frame, SYSTEMS, "system", YEAR, 2), "system_code", S2)
     assert math.isnan(s2.forecast_outturn) and math.isnan(s2.forecast_variance)
-    assert math.isnan(s2.forecast_variance_available)
-    assert s2.orgs_forecasting == 0
+    assert s2.forecast_orgs == 0
 
 
 def test_region_grain_uses_the_systems_lookup():
@@ -546,15 +556,24 @@ def test_forecast_view_run_rate_projection_and_optimism_flag():
     # 12 x 10 + 30 x 4 = 240 projected; forecast 150 is more cautious -> not optimistic.
     assert rc1.projected_outturn == pytest.approx(240)
     assert not rc1.optimistic
-    # RB1 has no forecast at month 3 -> cannot be judged.
-    assert pd.isna(view.loc["RB1"].optimistic)
+    # RB1's M2 forecast -10 is carried to M3 (issue 12). Projection: 0 + (-10) x 12 / 2 months reported
+    # = -60; the forecast is 50 better; threshold 0.25% of 12 x 50 = 600 -> 1.5, so optimistic.
+    rb1 = view.loc["RB1"]
+    assert rb1.projected_outturn == pytest.approx(-60)
+    assert rb1.forecast_minus_projection == pytest.approx(-10 - -60)
+    assert rb1.optimism_threshold == pytest.approx(1.5)
+    assert rb1.optimistic
 
 
 def test_forecast_view_does_not_judge_a_partial_forecast():
+    # At M2 RC1 has not forecast yet: nationally 2 of 3 members forecast, so the forecast is not judged.
+    national = forecast_view(small_year(), SYSTEMS, "national", YEAR, 2).iloc[0]
+    assert (national.forecast_orgs, national.orgs) == (2, 3)
+    assert not national.forecast_complete
+    assert pd.isna(national.optimistic)
+    # At M3 RB1's forecast is carried forward, so S1 is complete (2 of 2) and S2 too.
     view = forecast_view(small_year(), SYSTEMS, "system", YEAR, 3).set_index("system_code")
-    assert not view.loc[S1, "forecast_complete"]
-    assert pd.isna(view.loc[S1, "optimistic"])
-    assert view.loc[S2, "forecast_complete"]
+    assert view.loc[S1, "forecast_complete"] and view.loc[S2, "forecast_complete"]
     assert view["optimistic"].dtype == "boolean"
 
 
