@@ -142,6 +142,8 @@ def _forecast_sentence(
     forecast_variance = _number(_get(row, "forecast_variance"))
     control_total = _number(_get(row, "forecast_control_total"))
     orgs, forecasting = _number(_get(row, "orgs")), _number(_get(row, "forecast_orgs"))
+    if forecast_variance is None and forecast is not None and control_total is not None:
+        forecast_variance = forecast - control_total  # the contract's: against the same organisations
     if forecast is None or forecast_variance is None or forecasting == 0:
         return missing
     if orgs is not None and forecasting is not None and forecasting < orgs:
