@@ -21,6 +21,9 @@ SUMMARY_COLUMNS = [
     "control_total",
     "forecast_outturn",
     "forecast_variance",
+    "forecast_orgs",
+    "forecast_carried",
+    "forecast_control_total",
 ]
 
 
@@ -42,6 +45,11 @@ def summary(rows: list[tuple]) -> pd.DataFrame:
                 "control_total": control_total,
                 "forecast_outturn": forecast,
                 "forecast_variance": forecast - control_total,
+                # Every organisation forecast at the month (none carried), so the like-for-like control
+                # total of the forecasting organisations is the whole control total.
+                "forecast_orgs": orgs,
+                "forecast_carried": 0,
+                "forecast_control_total": control_total,
             }
         )
     return pd.DataFrame(records, columns=SUMMARY_COLUMNS)
@@ -71,7 +79,7 @@ class TestNationalNarrative:
             "(planned deficit £12.0m, actual deficit £16.9m). 3 of 5 systems are adverse to plan: "
             "Cheshire and Merseyside (£4.1m), Humber Coast and Vale (£0.9m) and West Yorkshire (£0.2m). "
             "Reported forecasts put the year end £2.0m adverse to the combined control total "
-            "(deficit £26.0m against deficit £24.0m). 1 of 20 organisations has not yet reported M06."
+            "(deficit £26.0m against deficit £24.0m; 20 of 20 forecasts in). 1 of 20 organisations has not yet reported M06."
         )
 
     def test_more_adverse_than_named_says_largest(self):
@@ -82,7 +90,7 @@ class TestNationalNarrative:
             "(planned breakeven, actual deficit £1,500k). All 5 systems are adverse to plan; the largest "
             "adverse variances are at System 5 (£500k), System 4 (£400k) and System 3 (£300k). "
             "Reported forecasts put the year end in line with the combined control total "
-            "(breakeven against breakeven)."
+            "(breakeven against breakeven; 5 of 5 forecasts in)."
         )
 
     def test_all_favourable(self):
@@ -91,7 +99,7 @@ class TestNationalNarrative:
             "At M12 (Mar 2020) of 2019/20, the 2 systems together are £0.5m favourable to plan year to date "
             "(planned deficit £0.1m, actual surplus £0.4m). None of the 2 systems is adverse to plan. "
             "Reported forecasts put the year end £0.2m favourable to the combined control total "
-            "(surplus £0.2m against breakeven)."
+            "(surplus £0.2m against breakeven; 5 of 5 forecasts in)."
         )
 
     def test_forecast_missing(self, five):
@@ -121,7 +129,7 @@ class TestNationalNarrative:
         assert national_narrative(one, totals(one), "2018/19", 6) == (
             "At M06 (Sep 2018) of 2018/19, Greater Manchester is £0.3m favourable to plan year to date "
             "(planned breakeven, actual surplus £0.3m). Reported forecasts put the year end £0.5m "
-            "favourable to the combined control total (surplus £0.5m against breakeven)."
+            "favourable to the combined control total (surplus £0.5m against breakeven; 6 of 6 forecasts in)."
         )
 
     def test_tiny_total_variance_is_on_plan(self):
@@ -181,6 +189,9 @@ def row(**overrides: object) -> dict[str, object]:
         "control_total": -10000.0,
         "forecast_outturn": -11000.0,
         "forecast_variance": -1000.0,
+        "forecast_orgs": 3,
+        "forecast_carried": 0,
+        "forecast_control_total": -10000.0,
     }
     return base | overrides
 
@@ -191,7 +202,7 @@ class TestSystemNarrative:
             "Cheshire and Merseyside is £2.9m adverse to plan year to date at M06 (Sep 2018) of 2018/19, "
             "driven mostly by expenditure: Trust A (£2.1m adverse) and Trust B (£0.9m adverse). "
             "Its forecast outturn is £1.0m adverse to its control total "
-            "(deficit £11.0m against deficit £10.0m)."
+            "(deficit £11.0m against deficit £10.0m; 3 of 3 forecasts in)."
         )
 
     def test_offset_spc_and_coverage(self):
@@ -239,7 +250,7 @@ class TestSystemNarrative:
             "Cheshire and Merseyside is £1.3m favourable to plan year to date at M03 (Jun 2020) of 2020/21, "
             "driven mostly by income; the largest contributions are from Trust 4 (£0.5m favourable), "
             "Trust 3 (£0.4m favourable) and Trust 2 (£0.3m favourable). Its forecast outturn is in line with "
-            "its control total (deficit £10.0m against deficit £10.0m)."
+            "its control total (deficit £10.0m against deficit £10.0m; 3 of 3 forecasts in)."
         )
 
     def test_on_plan_and_no_attribution(self):
@@ -260,6 +271,7 @@ class TestSystemNarrative:
                 "variance_ytd": np.nan,
                 "forecast_outturn": -500.0,
                 "control_total": -500.0,
+                "forecast_control_total": -500.0,
             },
             ATTRIBUTION,
             None,
