@@ -79,7 +79,8 @@ class TestNationalNarrative:
             "(planned deficit £12.0m, actual deficit £16.9m). 3 of 5 systems are adverse to plan: "
             "Cheshire and Merseyside (£4.1m), Humber Coast and Vale (£0.9m) and West Yorkshire (£0.2m). "
             "Reported forecasts put the year end £2.0m adverse to the combined control total "
-            "(deficit £26.0m against deficit £24.0m; 20 of 20 forecasts in). 1 of 20 organisations has not yet reported M06."
+            "(deficit £26.0m against deficit £24.0m; 20 of 20 forecasts in). "
+            "1 of 20 organisations has not yet reported M06."
         )
 
     def test_more_adverse_than_named_says_largest(self):
