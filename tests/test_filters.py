@@ -97,7 +97,10 @@ def test_available_options():
 
 def test_resolve_fills_the_contracts_defaults():
     resolved = resolve(Filters(), dataset())
-    assert (resolved.financial_year, resolved.month) == (YEAR, 3)
+    # 2018/19 has 3 organisations; actuals at M1: 3, M2: 2 (RA1, RC1), M3: 1 (RC1). The default as-at month
+    # is the latest with at least half (1.5, so 2) reporting: M2, not M3 where only RC1 has reported.
+    assert (resolved.financial_year, resolved.month) == (YEAR, 2)
+    assert resolve(Filters(month=3), dataset()).month == 3  # chosen, and it has actuals: kept
     older = resolve(Filters(financial_year="2017/18"), dataset())
     assert (older.financial_year, older.month) == ("2017/18", 12)
     assert resolve(Filters(month=2), dataset()).month == 2
@@ -108,9 +111,10 @@ def test_resolve_drops_what_the_data_does_not_offer():
         "2030/31", 11, ("Narnia", "North"), ("E54999999", S3), ("ambulance", "acute"), ("Outstanding",)
     )
     resolved = resolve(stale, dataset())
-    assert resolved == Filters(YEAR, 3, ("North",), (S3,), ("acute",), ())
-    # A month without actuals in the chosen year falls back to the latest with actuals.
-    assert resolve(Filters(YEAR, 9), dataset()).month == 3
+    # The year 2030/31 is not offered -> the latest year, and its default month M2 (see above).
+    assert resolved == Filters(YEAR, 2, ("North",), (S3,), ("acute",), ())
+    # A month without actuals in the chosen year falls back to the contract's default month (M2).
+    assert resolve(Filters(YEAR, 9), dataset()).month == 2
 
 
 def test_resolve_on_empty_data():
