@@ -355,7 +355,13 @@ def test_about_sheet_says_where_the_rows_came_from():
     assert link_cell.hyperlink is not None and link_cell.hyperlink.target == link
     assert values["Data as at"] == "M03 (Jun 2018), 2018/19 (latest month with actuals)"
     assert values["Period"] == "year to date at M03 (Jun 2018), 2018/19"
-    assert values["Rows"] == f"{len(frame):,} rows, {len(frame.columns)} columns"
+    # The sample is illustrative, so the data sheet carries one more column than the view, the label saying
+    # so on every row; the About sheet counts the columns the reader gets: 21 + 1.
+    workbook = load_xlsx(exports.xlsx_bytes(frame, info, "£m"))
+    data_sheet = next(ws for ws in workbook.worksheets if ws.title != exports.ABOUT_SHEET)
+    header = [cell.value for cell in next(data_sheet.iter_rows(max_row=1))]
+    assert header[-1] == exports.ILLUSTRATIVE_COLUMN and len(header) == len(frame.columns) + 1
+    assert values["Rows"] == f"{len(frame):,} rows, {len(frame.columns) + 1} columns"
     assert values["Rows quarantined"] == 3
     assert values["Files unreadable"] == 1
     assert "3 quarantined" in values["Validation"] and "1 file could not be read" in values["Validation"]
