@@ -27,6 +27,7 @@ from analysis.formatting import (
     month_label,
     rounds_to_zero,
 )
+from analysis.rounding import shown_difference
 
 TOP_N = 3
 """How many systems or organisations a sentence names at most."""
@@ -151,6 +152,8 @@ def _forecast_sentence(
     parts = []
     if control_total is not None:
         parts.append(f"{_surplus_phrase(forecast, unit)} against {_surplus_phrase(control_total, unit)}")
+        # The words give the difference of the two figures as shown, so a reader's subtraction agrees.
+        forecast_variance = shown_difference(forecast, control_total, unit)
     coverage = forecast_coverage(row)
     if coverage:
         parts.append(coverage)

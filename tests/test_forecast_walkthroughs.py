@@ -82,11 +82,14 @@ def test_one_early_m10_return_leaves_the_default_at_m09_and_the_headline_like_fo
     forecast = sum(v for v, _ in forecasts.values())
     variance = forecast - sum(totals.values())
     assert signed(variance) == "£539.3m adverse"
+    # Shown, the figures are −£1,225.4m against −£686.0m: the words give their difference, 539.4.
+    shown = round(forecast / 1000, 1) - round(sum(totals.values()) / 1000, 1)
+    assert signed(1000 * shown) == "£539.4m adverse"
     headline = {m.label: m for m in at.metric}["Forecast outturn"]
     assert headline.value == formatting.format_money(forecast, "£m", brackets=False)
-    assert headline.delta == f"£539.3m adverse; {len(totals)} of {len(totals)} forecasts in"
+    assert headline.delta == f"£539.4m adverse; {len(totals)} of {len(totals)} forecasts in"
     text = " ".join(str(m.value) for m in at.markdown)
-    assert "M09 (Dec 2018)" in text and "£539.3m adverse" in text
+    assert "M09 (Dec 2018)" in text and "£539.4m adverse" in text, text
     assert "favourable to the combined control total" not in text
 
 
