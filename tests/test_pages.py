@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -174,6 +175,18 @@ def money(value: float, unit: str) -> str:
     return formatting.format_money(value, unit, brackets=False)
 
 
+def shown_difference(a: float, b: float, unit: str) -> float:
+    """£000 between two figures as the page shows them (half away from zero), as a reader subtracts."""
+    if math.isnan(a) or math.isnan(b):
+        return math.nan
+    scale, places = (1000, Decimal("0.1")) if unit == "£m" else (1, Decimal("1"))
+
+    def shown(x: float) -> Decimal:
+        return Decimal(repr(float(x) / scale)).quantize(places, rounding=ROUND_HALF_UP)
+
+    return float(shown(a) - shown(b)) * scale
+
+
 def delta(value: float, unit: str, measure: str) -> str:
     """The headline's delta: the variance in words (the arrow and colour carry the sign separately)."""
     return formatting.format_signed_variance(value, unit, measure=measure)
@@ -248,13 +261,18 @@ def test_overview_headlines_are_the_contracts_numbers(case: dict) -> None:
     assert at.selectbox(key="month").value == month
     assert formatting.month_label(case["year"], month) in as_read(at.caption[0])
     assert shown["Surplus YTD"].value == money(want["actual_surplus"], unit)
-    assert shown["Surplus YTD"].delta == delta(want["variance"], unit, "variance")
+    surplus_gap = shown_difference(want["actual_surplus"], want["plan_surplus"], unit)
+    assert shown["Surplus YTD"].delta == delta(surplus_gap, unit, "variance")
     assert shown["Overspend YTD"].value == money(want["overspend"], unit)
     adverse = sum(s["variance"] < 0 for s in systems.values())
     assert shown["Systems adverse"].value == f"{adverse} of {len(systems)}"
     assert shown["Systems adverse"].delta == f"{want['orgs_reporting']} of {want['orgs']} orgs reported"
     assert shown["Forecast outturn"].value == money(want["forecast"], unit)
-    assert shown["Forecast outturn"].delta == delta(want["forecast_variance"], unit, "forecast_variance")
+    forecast_gap = shown_difference(want["forecast"], want["control_total"], unit)  # every org forecasts
+    forecast_words = delta(forecast_gap, unit, "forecast_variance")
+    assert (
+        shown["Forecast outturn"].delta == f"{forecast_words}; {want['orgs']} of {want['orgs']} forecasts in"
+    )
 
 
 def test_a_deep_link_reproduces_the_view() -> None:
@@ -484,7 +502,8 @@ def test_the_unit_toggle_changes_every_figure_at_once() -> None:
     assert after["Forecast outturn"].value == money(want["forecast"], "£000")
     for label in ("Surplus YTD", "Overspend YTD", "Forecast outturn"):
         assert after[label].value.endswith("k"), label
-    assert after["Surplus YTD"].delta == delta(want["variance"], "£000", "variance")
+    gap = shown_difference(want["actual_surplus"], want["plan_surplus"], "£000")  # of the figures shown
+    assert after["Surplus YTD"].delta == delta(gap, "£000", "variance")
     assert "figures in £000" in as_read(at.caption[0])
 
     at.switch_page("pages/systems.py").run()  # the unit stays chosen on the next page
