@@ -106,8 +106,8 @@ def test_the_overview_forecast_difference_is_the_difference_of_the_shown_figures
     s = views.scope(bundled, ViewState(resolve(Filters(), bundled), "£m"))
     forecast = next(h for h in views.overview(s).headlines if h.label == "Forecast outturn")
     assert forecast.value == "−£1,225.4m"
-    assert "Control total: −£686.0m" in (forecast.help or "")
-    assert forecast.delta == "£539.4m adverse"
+    assert "control totals of those same organisations (−£686.0m)" in (forecast.help or "")
+    assert forecast.delta == "£539.4m adverse; 363 of 363 forecasts in"
 
 
 def test_the_contributions_table_shows_what_the_board_pack_shows(bundled: Dataset) -> None:

@@ -56,9 +56,13 @@ def independent_summary(
     out["variance_ytd"] = out["actual_surplus_ytd"] - out["plan_surplus_ytd"]
     org_years = rows.drop_duplicates(["org_code"])
     out["control_total"] = org_years.groupby(key)["control_total"].sum()
-    forecasts = rows[rows["month"] == month].groupby(key)["forecast_outturn"].sum(min_count=1)
-    out["forecast_outturn"] = forecasts
-    out["forecast_variance"] = out["forecast_outturn"] - out["control_total"]
+    # Each organisation's latest forecast up to the month (carried forward), against the control totals of
+    # those same organisations.
+    given = rows[(rows["month"] <= month) & rows["forecast_outturn"].notna()]
+    latest = given.sort_values("month", kind="stable").drop_duplicates("org_code", keep="last")
+    out["forecast_outturn"] = latest.groupby(key)["forecast_outturn"].sum()
+    forecasting = org_years[org_years["org_code"].isin(latest["org_code"])]
+    out["forecast_variance"] = out["forecast_outturn"] - forecasting.groupby(key)["control_total"].sum()
     return out
 
 
